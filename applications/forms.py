@@ -1,0 +1,135 @@
+"""Forms of the portal and of each application transition (shared by admin, portal and API)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
+from .validators import normalize_credit_code
+
+# --- transition forms: the fields each transition takes ------------------------------------
+
+
+class SubmitForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Message to the reviewer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RequestChangesForm(forms.Form):
+    changes = forms.CharField(
+        label=_("What must be completed or corrected"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class AcceptForm(forms.Form):
+    """§3.1.4 review findings."""
+
+    requirements_clear = forms.BooleanField(
+        label=_("The certification requirements are clear and agreed with the applicant"), required=False
+    )
+    cb_capable = forms.BooleanField(
+        label=_("The certification body is able to do the work (competence, scheme, capacity)"),
+        required=False,
+    )
+    notes = forms.CharField(label=_("Review notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class RejectForm(forms.Form):
+    reasons = forms.CharField(
+        label=_("Reasons (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class SignContractForm(forms.Form):
+    number = forms.CharField(
+        label=_("Contract number"), max_length=40, required=False,
+        help_text=_("Leave empty to number it from the application reference."),
+    )
+    signed_on = forms.DateField(label=_("Signed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    man_days = forms.DecimalField(label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5)
+    fee_quote = forms.DecimalField(label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ContractAmendForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    description = forms.CharField(label=_("What changes"), widget=forms.Textarea(attrs={"rows": 3}))
+    man_days = forms.DecimalField(label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5)
+    fee_quote = forms.DecimalField(label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0)
+
+
+# --- portal forms -----------------------------------------------------------------------------
+
+
+class OrganizationForm(forms.ModelForm):
+    class Meta:
+        model = Organization
+        fields = [
+            "name_zh", "name_en", "credit_code", "address_zh", "address_en", "applicant_type",
+            "legal_status_evidence", "part_of_legal_entity", "parent_entity_name",
+            "independent_liability_evidence", "contact_name", "contact_phone", "contact_email",
+        ]
+        widgets = {"applicant_type": forms.RadioSelect}
+
+    def clean_credit_code(self):
+        return normalize_credit_code(self.cleaned_data["credit_code"])
+
+    def validate_unique(self):
+        # The service reports a duplicate credit code with a friendlier message.
+        pass
+
+
+class SiteForm(forms.ModelForm):
+    class Meta:
+        model = Site
+        fields = ["name", "address", "activities", "is_central"]
+        widgets = {"activities": forms.Textarea(attrs={"rows": 3})}
+
+
+class ApplicationForm(forms.ModelForm):
+    class Meta:
+        model = Application
+        fields = ["scheme", "kind", "requested_level", "scope", "sites", "previous_certificate_number"]
+        widgets = {
+            "sites": forms.CheckboxSelectMultiple,
+            "scope": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, organization, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["sites"].queryset = organization.sites.all()
+        self.fields["scheme"].queryset = self.fields["scheme"].queryset.filter(is_active=True)
+        levels = [("", _("— no level / not applicable —"))]
+        from .models import Scheme
+
+        for scheme in Scheme.objects.filter(is_active=True):
+            levels += [(code, f"{scheme.name}: {label}") for code, label in scheme.level_choices()]
+        self.fields["requested_level"] = forms.ChoiceField(
+            label=_("Requested level"), choices=_dedupe(levels), required=False,
+            help_text=_("Choose the level of the selected scheme, where it has levels."),
+        )
+
+
+def _dedupe(choices):
+    seen, out = set(), []
+    for code, label in choices:
+        key = (code, label)
+        if key not in seen:
+            seen.add(key)
+            out.append((code, label))
+    return out
+
+
+class DocumentForm(forms.ModelForm):
+    class Meta:
+        model = ApplicationDocument
+        fields = ["kind", "file", "description"]
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)

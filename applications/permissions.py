@@ -1,0 +1,80 @@
+"""Who may do what with organisations and applications.
+
+Named functions used by views, the API, templates and the ``permission=`` of each transition,
+so the button a user sees is the action the service lets them run (STYLE §8).
+"""
+
+from __future__ import annotations
+
+from cesi_cert.roles import STAFF_ROLES, Role, has_role
+
+
+def is_member(user, organization) -> bool:
+    if not getattr(user, "is_authenticated", False) or organization is None or organization.pk is None:
+        return False
+    cache = user.__dict__.setdefault("_cesi_org_ids", None)
+    if cache is None:
+        cache = set(user.memberships.values_list("organization_id", flat=True))
+        user._cesi_org_ids = cache
+    return organization.pk in cache
+
+
+def is_cb_staff(user) -> bool:
+    """Anyone working for the certification body (sees every organisation)."""
+    return has_role(user, *STAFF_ROLES)
+
+
+def can_act_for(user, organization) -> bool:
+    """An applicant user of this organisation (submits, uploads, withdraws)."""
+    return has_role(user, Role.APPLICANT) and is_member(user, organization)
+
+
+def can_view_organization(user, organization) -> bool:
+    return is_cb_staff(user) or is_member(user, organization)
+
+
+def can_edit_organization(user, organization) -> bool:
+    return can_act_for(user, organization) or has_role(user, Role.CUSTOMER_SERVICE)
+
+
+def can_create_organization(user) -> bool:
+    return has_role(user, Role.APPLICANT)
+
+
+def can_view_application(user, application) -> bool:
+    return is_cb_staff(user) or is_member(user, application.organization)
+
+
+def can_edit_application(user, application) -> bool:
+    """Change the fields and materials of an application still with the applicant."""
+    return application.is_editable and can_act_for(user, application.organization)
+
+
+def can_upload_document(user, application) -> bool:
+    if application.state in application.FINAL_STATES:
+        return False
+    return can_edit_application(user, application) or has_role(user, Role.CUSTOMER_SERVICE)
+
+
+def can_delete_document(user, document) -> bool:
+    app = document.application
+    if document.uploaded_by_id != user.pk and not has_role(user, Role.CUSTOMER_SERVICE):
+        return False
+    return can_edit_application(user, app) or (
+        has_role(user, Role.CUSTOMER_SERVICE) and app.state not in app.FINAL_STATES
+    )
+
+
+def can_view_document(user, document) -> bool:
+    if is_cb_staff(user):
+        return True
+    return document.published and is_member(user, document.application.organization)
+
+
+def can_review(user) -> bool:
+    """§3.1.4 review and the contract are customer service's work (附录 3)."""
+    return has_role(user, Role.CUSTOMER_SERVICE)
+
+
+def can_amend_contract(user, contract) -> bool:
+    return has_role(user, Role.CUSTOMER_SERVICE)

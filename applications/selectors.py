@@ -1,0 +1,54 @@
+"""Read queries shared by views, API and tasks."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from cesi_cert.transitions import transition_log
+
+from . import permissions
+from .models import Application, ApplicationDocument, Organization, Scheme, Site
+
+
+def organizations_for(user) -> QuerySet[Organization]:
+    """Every organisation for CB staff; only their own for applicants (others are 404)."""
+    qs = Organization.objects.all()
+    if permissions.is_cb_staff(user):
+        return qs
+    return qs.filter(memberships__user=user) if user.is_authenticated else qs.none()
+
+
+def sites_for(user) -> QuerySet[Site]:
+    return Site.objects.filter(organization__in=organizations_for(user)).select_related("organization")
+
+
+def applications_for(user) -> QuerySet[Application]:
+    qs = Application.objects.select_related("organization", "scheme", "reviewer")
+    if permissions.is_cb_staff(user):
+        return qs
+    return qs.filter(organization__memberships__user=user) if user.is_authenticated else qs.none()
+
+
+def application_detail(user, pk) -> Application:
+    """One application with what its page shows, or ``Application.DoesNotExist``."""
+    return applications_for(user).prefetch_related(
+        "sites", Prefetch("documents", queryset=documents_for(user).select_related("uploaded_by"))
+    ).get(pk=pk)
+
+
+def documents_for(user) -> QuerySet[ApplicationDocument]:
+    qs = ApplicationDocument.objects.select_related("application")
+    if permissions.is_cb_staff(user):
+        return qs
+    if not user.is_authenticated:
+        return qs.none()
+    return qs.filter(application__organization__memberships__user=user, published=True)
+
+
+def active_schemes() -> QuerySet[Scheme]:
+    return Scheme.objects.filter(is_active=True)
+
+
+def application_timeline(application: Application):
+    """The state changes of an application, oldest first."""
+    return transition_log(application)

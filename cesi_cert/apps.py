@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CesiCertConfig(AppConfig):
+    name = "cesi_cert"
+    verbose_name = _("Certification body")
+    default_auto_field = "django.db.models.BigAutoField"

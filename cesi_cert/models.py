@@ -1,0 +1,76 @@
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    """A person using the system: staff, auditor, committee member or applicant."""
+
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        swappable = "AUTH_USER_MODEL"
+
+    def __str__(self):
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username
+
+
+class TransitionLog(models.Model):
+    """One row per state change of any state machine: who, which transition, from, to, why.
+
+    Written only by :func:`cesi_cert.transitions.run_transition`, so no path can move a state
+    without leaving a row here (field-level changes are in the django-simple-history tables).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    transition = models.CharField(_("transition"), max_length=64)
+    source = models.CharField(_("from"), max_length=64)
+    target = models.CharField(_("to"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+    at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("state change")
+        verbose_name_plural = _("state changes")
+        ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.content_type.model}#{self.object_id} {self.source}→{self.target}"
+
+
+class Notification(models.Model):
+    """An in-app message for one user (also e-mailed when the user has an address)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    message = models.CharField(_("message"), max_length=500)
+    link = models.CharField(_("link"), max_length=500, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return self.message

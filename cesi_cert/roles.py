@@ -1,0 +1,38 @@
+"""The roles of SPEC.md, as Django groups (created by migration ``cesi_cert.0002``)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CUSTOMER_SERVICE = "customer_service", _("Customer service")
+    CERTIFICATION_BUSINESS = "certification_business", _("Certification business")
+    AUDITOR = "auditor", _("Auditor")
+    TECHNICAL_COMMITTEE = "technical_committee", _("Technical committee")
+    APPLICANT = "applicant", _("Applicant")
+
+
+#: Roles whose members work in the Django admin (they get ``is_staff``).
+STAFF_ROLES = frozenset(
+    {Role.CUSTOMER_SERVICE, Role.CERTIFICATION_BUSINESS, Role.TECHNICAL_COMMITTEE}
+)
+
+
+def roles_of(user) -> frozenset[str]:
+    """The role names of ``user``, cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return frozenset()
+    cached = getattr(user, "_cesi_roles", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._cesi_roles = cached
+    return cached
+
+
+def has_role(user, *roles: str) -> bool:
+    """True when ``user`` holds any of ``roles``; superusers hold every role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(roles_of(user) & set(roles))

@@ -1,0 +1,25 @@
+"""Test settings: SQLite unless DATABASE_URL is set (CI sets PostgreSQL)."""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-key"  # noqa: S105
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Manifest storage needs collectstatic; plain storage keeps admin views testable.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="cesi-private-"))
+# Tasks run inline unless a test asks for the real broker (see tests marked `redis`).
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="memory://")
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+LANGUAGE_CODE = "zh-hans"

@@ -1,0 +1,31 @@
+"""Celery tasks of the shared machinery: thin wrappers over plain functions."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils.dateparse import parse_datetime
+
+from . import deadlines
+from .models import Notification
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_notification_email(notification_id: int) -> bool:
+    """E-mail one notification to its recipient; a no-op without an address."""
+    n = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if n is None or not n.recipient.email:
+        return False
+    link = f"\n\n{settings.SITE_URL.rstrip('/')}{n.link}" if n.link else ""
+    send_mail(
+        subject=n.message[:78],
+        message=f"{n.message}{link}",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[n.recipient.email],
+    )
+    return True
+
+
+@shared_task
+def run_deadlines(as_of: str | None = None) -> dict:
+    """Beat entry point: every registered deadline sweep, as of now or ``as_of``."""
+    return deadlines.run_all(as_of=parse_datetime(as_of) if as_of else None)

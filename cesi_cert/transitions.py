@@ -1,0 +1,167 @@
+"""The one path every state change takes.
+
+``run_transition`` is called by a service inside its transaction. It refuses a transition the
+state or the user does not allow (a :class:`DomainError` with code ``conflict``), runs the pure
+``@transition`` method, saves the row (django-simple-history records actor and reason) and
+writes the :class:`~cesi_cert.models.TransitionLog` row.
+
+``Action`` / ``ActionSet`` describe, per model, the transitions people can run from a screen:
+label, the service to call and the form of that transition's fields. The admin buttons, the
+portal buttons, the API's ``available_transitions`` and its transitions endpoint all read the
+same ``ActionSet``, so the button a user sees is exactly what the service lets them do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django import forms
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransition, can_proceed, get_available_user_FIELD_transitions
+
+from .errors import DomainError, conflict
+from .models import TransitionLog
+
+
+def lock(obj):
+    """Re-read ``obj`` with a row lock (``SELECT … FOR UPDATE``) inside the current transaction.
+
+    Two staff pressing the same button: the second waits for the first, then sees the new
+    state and is refused cleanly instead of both succeeding.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("lock() must run inside transaction.atomic()")
+    return type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+
+
+def _fsm_field(obj, name: str):
+    method = getattr(obj, name, None)
+    meta = getattr(method, "_django_fsm", None)
+    if meta is None:
+        raise ValueError(f"{type(obj).__name__}.{name} is not a transition")
+    return method, meta.field
+
+
+def state_label(obj, field_name: str = "state") -> str:
+    return str(getattr(obj, f"get_{field_name}_display")())
+
+
+def check_transition(obj, name: str, *, by) -> None:
+    """Raise a ``conflict`` DomainError saying why ``by`` cannot run ``name`` on ``obj`` now."""
+    method, fsm_field = _fsm_field(obj, name)
+    source = getattr(obj, fsm_field.attname)
+    if not can_proceed(method, check_conditions=False):
+        raise conflict(
+            _("This cannot be done while it is “%(state)s”.")
+            % {"state": state_label(obj, fsm_field.name)}
+        )
+    meta = method._django_fsm
+    for condition in meta.get_transition(source).conditions:
+        if not condition(obj):
+            raise conflict(getattr(condition, "message", None))
+    if by is None or not meta.has_transition_perm(obj, source, by):
+        raise conflict(_("You are not allowed to do this at this stage."))
+
+
+def run_transition(obj, name: str, *, by, reason: str = "", **kwargs):
+    """Run transition ``name`` on ``obj`` for user ``by``; record it; return ``obj``.
+
+    Must be called inside ``transaction.atomic()`` on a row fetched with :func:`lock`.
+    """
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("run_transition() must run inside transaction.atomic()")
+    check_transition(obj, name, by=by)
+    method, fsm_field = _fsm_field(obj, name)
+    source = getattr(obj, fsm_field.attname)
+
+    method(by=by, **kwargs)
+    obj._history_user = by
+    obj._change_reason = (reason or name)[:100]
+    try:
+        obj.save()
+    except ConcurrentTransition:
+        raise conflict(_("Someone else changed this a moment ago; reload and try again.")) from None
+
+    TransitionLog.objects.create(
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=obj.pk,
+        transition=name,
+        source=source,
+        target=getattr(obj, fsm_field.attname),
+        actor=by if getattr(by, "pk", None) else None,
+        reason=reason,
+    )
+    return obj
+
+
+def transition_log(obj):
+    """The state changes of ``obj``, oldest first, with their actors."""
+    return TransitionLog.objects.filter(
+        content_type=ContentType.objects.get_for_model(type(obj)), object_id=obj.pk
+    ).select_related("actor")
+
+
+class ReasonForm(forms.Form):
+    """Default form of a transition: an optional note."""
+
+    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class RequiredReasonForm(forms.Form):
+    """A transition that must say why (rejections, change requests, staff withdrawals)."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+@dataclass(frozen=True)
+class Action:
+    """One transition as people see it: a label, its form and the service that runs it."""
+
+    name: str
+    label: str
+    service: Callable  # service(*, <subject>=obj, by, **cleaned_data) -> obj
+    form_class: type[forms.Form] = ReasonForm
+    style: str = "primary"  # primary | secondary | danger: how the button looks
+    help_text: str = ""
+
+
+@dataclass
+class ActionSet:
+    """The actions of one model's state field."""
+
+    field_name: str
+    subject: str  # keyword under which services take the object, e.g. "application"
+    actions: list[Action] = field(default_factory=list)
+
+    def __post_init__(self):
+        self._by_name = {a.name: a for a in self.actions}
+
+    def get(self, name: str) -> Action | None:
+        return self._by_name.get(name)
+
+    def available(self, obj, user) -> list[Action]:
+        """Actions ``user`` may run on ``obj`` now, in declaration order."""
+        if not getattr(user, "is_authenticated", False):
+            return []
+        fsm_field = obj._meta.get_field(self.field_name)
+        names = {t.name for t in get_available_user_FIELD_transitions(obj, user, fsm_field)}
+        return [a for a in self.actions if a.name in names]
+
+    def perform(self, obj, name: str, *, by, data=None, files=None):
+        """Validate ``data`` with the action's form and call its service.
+
+        Raises :class:`DomainError`: ``conflict`` for an unknown or unavailable action,
+        ``invalid`` with per-field ``errors`` for bad input.
+        """
+        action = self.get(name)
+        if action is None:
+            raise conflict(_("Unknown action “%(name)s”.") % {"name": name})
+        check_transition(obj, name, by=by)
+        form = action.form_class(data=data or {}, files=files)
+        if not form.is_valid():
+            errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
+            raise DomainError(_("Please correct the errors below."), errors=errors)
+        return action.service(**{self.subject: obj}, by=by, **form.cleaned_data)

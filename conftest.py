@@ -1,0 +1,114 @@
+"""Suite-wide test set-up: service markers and the fixtures every test module uses.
+
+Tests marked ``postgres``, ``redis`` or ``browser`` need a real server or Chromium. Without one
+they are skipped with the reason, unless ``REQUIRE_SERVICES=1`` (CI), where they fail instead.
+"""
+
+import os
+import shutil
+import socket
+from urllib.parse import urlparse
+
+import pytest
+
+REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+
+
+def _redis_url() -> str | None:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    return url if url.startswith("redis://") else None
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+            return True
+    except OSError:
+        return False
+
+
+def chromium_path() -> str | None:
+    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _missing(item) -> str | None:
+    if item.get_closest_marker("postgres"):
+        from django.db import connection
+
+        if connection.vendor != "postgresql":
+            return "needs PostgreSQL (set DATABASE_URL=postgres://…)"
+    if item.get_closest_marker("redis"):
+        url = _redis_url()
+        if not url:
+            return "needs Redis (set CELERY_BROKER_URL=redis://…)"
+        if not _reachable(url):
+            return f"Redis at {url} is not reachable"
+    if item.get_closest_marker("browser") and not chromium_path():
+        return "needs Debian's chromium package (apt-get install chromium)"
+    return None
+
+
+def pytest_runtest_setup(item):
+    reason = _missing(item)
+    if reason:
+        if REQUIRE_SERVICES:
+            pytest.fail(f"REQUIRE_SERVICES=1 but this test {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+# --- shared fixtures ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def org(db):
+    from applications.tests.factories import OrganizationFactory
+
+    return OrganizationFactory()
+
+
+@pytest.fixture
+def applicant(org):
+    from applications.tests.factories import applicant_of
+
+    return applicant_of(org, username="applicant")
+
+
+@pytest.fixture
+def other_org(db):
+    from applications.tests.factories import OrganizationFactory
+
+    return OrganizationFactory(name_zh="别家公司")
+
+
+@pytest.fixture
+def other_applicant(other_org):
+    from applications.tests.factories import applicant_of
+
+    return applicant_of(other_org, username="stranger")
+
+
+@pytest.fixture
+def cs_staff(db):
+    from applications.tests.factories import UserFactory
+    from cesi_cert.roles import Role
+
+    return UserFactory(username="kefu", role=Role.CUSTOMER_SERVICE)
+
+
+@pytest.fixture
+def business_staff(db):
+    from applications.tests.factories import UserFactory
+    from cesi_cert.roles import Role
+
+    return UserFactory(username="yewu", role=Role.CERTIFICATION_BUSINESS)
+
+
+@pytest.fixture
+def draft(org, applicant):
+    """A complete draft: a site, a level and every required material."""
+    from applications.tests.factories import ApplicationFactory, complete_documents
+
+    app = ApplicationFactory(organization=org, created_by=applicant)
+    complete_documents(app, by=applicant)
+    return app
