@@ -60,6 +60,22 @@ def pytest_runtest_setup(item):
 # --- shared fixtures ----------------------------------------------------------------------
 
 
+@pytest.fixture(autouse=True)
+def _reference_data(request):
+    """Transactional tests flush the database between tests, data migrations included: put the
+    schemes and role groups back so those tests start from what a migrated database holds."""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    if not transactional:
+        return
+    request.getfixturevalue("transactional_db")
+    from applications.reference_data import ensure_schemes
+    from cesi_cert.roles import ensure_role_groups
+
+    ensure_schemes()
+    ensure_role_groups()
+
+
 @pytest.fixture
 def org(db):
     from applications.tests.factories import OrganizationFactory

@@ -19,7 +19,7 @@ from cesi_cert.errors import DomainError, forbidden, invalid
 from cesi_cert.files import check_upload
 from cesi_cert.notifications import notify
 from cesi_cert.roles import Role
-from cesi_cert.transitions import lock, run_transition
+from cesi_cert.transitions import check_transition, lock, run_transition
 
 from . import permissions
 from .models import (
@@ -244,6 +244,17 @@ def missing_documents(application: Application) -> list[str]:
     return [k for k in REQUIRED_DOCUMENTS[application.kind] if k not in have]
 
 
+def _begin(application: Application, name: str, by) -> Application:
+    """Lock the row and refuse early (409) when ``by`` cannot run ``name`` now.
+
+    The state is checked before the fields, so a stale button answers "not now" rather than
+    complaining about its form.
+    """
+    app = lock(application)
+    check_transition(app, name, by=by)
+    return app
+
+
 def _staff(role):
     return get_user_model().objects.filter(groups__name=role, is_active=True)
 
@@ -257,10 +268,7 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
     """§3.1.3: hand in the application with its materials (or the answer to a change request)."""
     from .models import DocumentKind
 
-    app = lock(application)
-    from cesi_cert.transitions import check_transition
-
-    check_transition(app, "submit", by=by)
+    app = _begin(application, "submit", by)
     if not app.sites.exists():
         raise invalid("sites", _("Choose at least one site where the service is provided."))
     if app.scheme.levels and not app.requested_level:
@@ -286,16 +294,16 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
 
 @transaction.atomic
 def application_start_review(*, application: Application, by, reason: str = "") -> Application:
-    app = run_transition(lock(application), "start_review", by=by, reason=reason)
-    return app
+    return run_transition(lock(application), "start_review", by=by, reason=reason)
 
 
 @transaction.atomic
 def application_request_changes(*, application: Application, by, changes: str) -> Application:
     """Send the application back with the list of what to complete or correct."""
+    app = _begin(application, "request_changes", by)
     if not (changes or "").strip():
         raise invalid("changes", _("Say what the applicant must change."))
-    app = run_transition(lock(application), "request_changes", by=by, reason=changes, changes=changes)
+    app = run_transition(app, "request_changes", by=by, reason=changes, changes=changes)
     notify(
         _members(app.organization),
         _("Application %(ref)s needs changes: %(changes)s") % {"ref": app.reference, "changes": changes[:200]},
@@ -309,6 +317,7 @@ def application_accept(
     *, application: Application, by, requirements_clear: bool, cb_capable: bool, notes: str = ""
 ) -> Application:
     """§3.1.4: accept only when the requirements are clear and the CB is able to do the work."""
+    app = _begin(application, "accept", by)
     if not requirements_clear:
         raise invalid(
             "requirements_clear",
@@ -320,7 +329,7 @@ def application_accept(
             _("Confirm that the certification body is able to do the work before accepting (§3.1.4)."),
         )
     app = run_transition(
-        lock(application), "accept", by=by, reason=notes,
+        app, "accept", by=by, reason=notes,
         requirements_clear=True, cb_capable=True, notes=notes,
     )
     notify(
@@ -336,10 +345,11 @@ def application_reject(
     *, application: Application, by, reasons: str, requirements_clear=None, cb_capable=None
 ) -> Application:
     """Refuse the application with written reasons, which the applicant receives."""
+    app = _begin(application, "reject", by)
     if not (reasons or "").strip():
         raise invalid("reasons", _("Write the reasons for the rejection; the applicant receives them."))
     app = run_transition(
-        lock(application), "reject", by=by, reason=reasons, reasons=reasons,
+        app, "reject", by=by, reason=reasons, reasons=reasons,
         requirements_clear=requirements_clear, cb_capable=cb_capable,
     )
     notify(
@@ -352,7 +362,7 @@ def application_reject(
 
 @transaction.atomic
 def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
-    app = lock(application)
+    app = _begin(application, "withdraw", by)
     if permissions.can_review(by) and not permissions.is_member(by, app.organization) and not reason.strip():
         raise invalid("reason", _("Staff record a withdrawal only with the applicant's reason."))
     was = app.state
@@ -378,10 +388,10 @@ def application_sign_contract(
     *, application: Application, by, number: str = "", signed_on, man_days, fee_quote, notes: str = ""
 ) -> Application:
     """§3.1.4: record the signed certification contract; the application is then contracted."""
+    app = _begin(application, "sign_contract", by)
     _check_money(man_days, fee_quote)
     if signed_on and signed_on > timezone.localdate():
         raise invalid("signed_on", _("The signing date cannot be in the future."))
-    app = lock(application)
     number = (number or "").strip() or f"HT-{app.reference}"
     if Contract.objects.filter(number=number).exists():
         raise invalid("number", _("Contract number %(number)s is already used.") % {"number": number})

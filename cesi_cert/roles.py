@@ -36,3 +36,11 @@ def has_role(user, *roles: str) -> bool:
     if user.is_superuser:
         return True
     return bool(roles_of(user) & set(roles))
+
+
+def ensure_role_groups(group_model=None) -> None:
+    """Create the role groups that are missing (migration ``0002_roles``; flushed test databases)."""
+    if group_model is None:
+        from django.contrib.auth.models import Group as group_model
+    for role in Role:
+        group_model.objects.get_or_create(name=role.value)

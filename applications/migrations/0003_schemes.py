@@ -1,91 +1,12 @@
 """The five schemes of 附录 2, with the public facts of SPEC.md (staff may correct them)."""
 
-from decimal import Decimal
-
 from django.db import migrations
 
-
-def _levels(names_zh, names_en, scores=None):
-    out = []
-    for i, (zh, en) in enumerate(zip(names_zh, names_en, strict=True)):
-        level = {"code": str(i + 1), "name_zh": zh, "name_en": en}
-        if scores:
-            level["min_score"] = scores[i]
-        out.append(level)
-    return out
-
-
-SCHEMES = [
-    {
-        "code": "after-sales",
-        "name_zh": "商品售后服务",
-        "name_en": "After-sales service of goods",
-        "standards": "GB/T 27922-2011",
-        # Score out of 100: 达标 ≥70, 三星 ≥80, 四星 ≥90, 五星 ≥95.
-        "levels": [
-            {"code": "compliant", "name_zh": "达标", "name_en": "Compliant", "min_score": 70},
-            {"code": "3-star", "name_zh": "三星", "name_en": "Three-star", "min_score": 80},
-            {"code": "4-star", "name_zh": "四星", "name_en": "Four-star", "min_score": 90},
-            {"code": "5-star", "name_zh": "五星", "name_en": "Five-star", "min_score": 95},
-        ],
-        "evaluation_modes": ["management_audit", "characteristic_inspection", "customer_survey"],
-        "base_man_days": Decimal("2.0"),
-    },
-    {
-        "code": "csmm",
-        "name_zh": "软件过程及能力成熟度",
-        "name_en": "Software process and capability maturity",
-        "standards": "T/CESA 1159 (CSMM); SJ/T 11234; SJ/T 11235",
-        "levels": _levels(
-            ["初始级", "项目规范级", "组织改进级", "量化提升级", "创新引领级"],
-            ["Initial", "Project standardised", "Organisational improvement",
-             "Quantitative improvement", "Innovation leading"],
-        ),
-        "evaluation_modes": ["capability_confirmation", "management_audit"],
-        "base_man_days": Decimal("3.0"),
-    },
-    {
-        "code": "dsmm",
-        "name_zh": "数据安全能力成熟度",
-        "name_en": "Data security capability maturity",
-        "standards": "GB/T 37988-2019 (DSMM)",
-        "levels": _levels(
-            ["非正式执行级", "计划跟踪级", "充分定义级", "量化控制级", "持续优化级"],
-            ["Performed informally", "Planned and tracked", "Well defined",
-             "Quantitatively controlled", "Continuously improving"],
-        ),
-        "evaluation_modes": ["capability_confirmation", "management_audit"],
-        "base_man_days": Decimal("3.0"),
-    },
-    {
-        "code": "data-centre",
-        "name_zh": "数据中心服务能力成熟度",
-        "name_en": "Data-centre service capability maturity",
-        "standards": "GB/T 33136-2016",
-        "levels": _levels(
-            ["起始级", "发展级", "稳健级", "优秀级", "卓越级"],
-            ["Initial", "Developing", "Robust", "Excellent", "Outstanding"],
-        ),
-        "evaluation_modes": ["capability_confirmation", "management_audit", "characteristic_testing"],
-        "base_man_days": Decimal("3.0"),
-    },
-    {
-        "code": "outsourcing",
-        "name_zh": "服务外包能力",
-        "name_en": "Service outsourcing capability",
-        # SPEC: "GB/T 33770 series (to confirm)" — staff confirm the exact parts.
-        "standards": "GB/T 33770 系列 series",
-        "levels": [],
-        "evaluation_modes": ["capability_confirmation", "management_audit"],
-        "base_man_days": Decimal("2.0"),
-    },
-]
+from applications.reference_data import SCHEMES, ensure_schemes
 
 
 def create(apps, schema_editor):
-    Scheme = apps.get_model("applications", "Scheme")
-    for row in SCHEMES:
-        Scheme.objects.update_or_create(code=row["code"], defaults=row)
+    ensure_schemes(apps.get_model("applications", "Scheme"))
 
 
 def remove(apps, schema_editor):

@@ -6,9 +6,9 @@ ROLES = ["customer_service", "certification_business", "auditor", "technical_com
 
 
 def create_roles(apps, schema_editor):
-    Group = apps.get_model("auth", "Group")
-    for name in ROLES:
-        Group.objects.get_or_create(name=name)
+    from cesi_cert.roles import ensure_role_groups
+
+    ensure_role_groups(apps.get_model("auth", "Group"))
 
 
 def remove_roles(apps, schema_editor):

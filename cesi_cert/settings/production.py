@@ -20,6 +20,9 @@ X_FRAME_OPTIONS = "DENY"
 
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)  # noqa: F405
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+if env("EMAIL_URL", default=""):
+    # e.g. smtp+tls://user:password@smtp.example.cn:587
+    vars().update(env.email_url("EMAIL_URL"))
 
 SILENCED_SYSTEM_CHECKS = [
     # HSTS preload is an explicit opt-in (DJANGO_SECURE_HSTS_PRELOAD): submitting a domain to

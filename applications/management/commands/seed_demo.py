@@ -14,7 +14,8 @@ from django.db import transaction
 from applications import services
 from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
 from cesi_cert.models import User
-from cesi_cert.roles import STAFF_ROLES, Role
+from applications.reference_data import ensure_schemes
+from cesi_cert.roles import STAFF_ROLES, Role, ensure_role_groups
 
 PASSWORD = "demo-pass-2026"  # noqa: S105 — demo logins, printed in the README
 DEMO_USERS = [
@@ -40,6 +41,8 @@ class Command(BaseCommand):
         if not settings.DEBUG and server_db and "test" not in settings.SETTINGS_MODULE:
             raise CommandError("seed_demo refuses to run with DEBUG off on a server database.")
         with transaction.atomic():
+            ensure_schemes()
+            ensure_role_groups()
             users = {name: self._user(name, role, full, su) for name, role, full, su in DEMO_USERS}
             self._organizations(users)
         if not quiet:
