@@ -13,8 +13,8 @@ from django.db import transaction
 
 from applications import services
 from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
-from cesi_cert.models import User
 from applications.reference_data import ensure_schemes
+from cesi_cert.models import User
 from cesi_cert.roles import STAFF_ROLES, Role, ensure_role_groups
 
 PASSWORD = "demo-pass-2026"  # noqa: S105 — demo logins, printed in the README
