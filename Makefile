@@ -22,7 +22,7 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
 	@mkdir -p var/broker/queue var/broker/processed
-	$(BIN)/honcho -f Procfile.dev start
+	WEB_PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(BIN)/honcho -f Procfile.dev start
 
 test: install
 	$(BIN)/ruff check .

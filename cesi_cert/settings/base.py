@@ -177,6 +177,14 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Tags and operation ids from the collection name ("applications", not "v1").
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Several resources have a `kind`/`state` field with different choices: name each enum.
+    "ENUM_NAME_OVERRIDES": {
+        "ApplicationKindEnum": "applications.models.Application.Kind",
+        "ApplicationStateEnum": "applications.models.Application.State",
+        "DocumentKindEnum": "applications.models.DocumentKind",
+    },
 }
 
 LOGGING = {
@@ -185,6 +193,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+SITE_URL = env("SITE_URL", default=f"http://127.0.0.1:{env('PORT', default='8000')}")
 # The certification body's name as shown in headers and documents.
 CB_NAME = env("CB_NAME", default="赛西认证 CESI Certification")
