@@ -361,8 +361,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.CHANGES_REQUESTED, State.ACCEPTED],
         target=State.WITHDRAWN,
+        # A draft is the applicant's own; staff record withdrawals of handed-in applications.
         permission=lambda app, user: permissions.can_act_for(user, app.organization)
-        or permissions.can_review(user),
+        or (permissions.can_review(user) and app.state != Application.State.DRAFT),
     )
     def withdraw(self, *, by):
         """The applicant withdraws (or staff record a written withdrawal)."""

@@ -25,3 +25,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {}
 # Tests read messages in English so they do not change with the Chinese catalogue; the
 # Chinese default is tested explicitly (cesi_cert/tests/test_i18n.py overrides this).
 LANGUAGE_CODE = "en"
+# Serve static files from the app folders without collectstatic (no STATIC_ROOT needed).
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,230 @@
+"""Contracts (§3.1.4): recorded by the "sign contract" action, changed only by amendments."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cesi_cert.admin_tools import (
+    HistoryWithoutRevertMixin,
+    add_domain_errors,
+    admin_url,
+    render_action_form,
+)
+from cesi_cert.errors import DomainError
+
+from .. import forms as app_forms
+from .. import permissions, services
+from ..models import Contract, ContractAmendment
+
+
+class ContractInline(admin.StackedInline):
+    model = Contract
+    verbose_name_plural = _("contract")
+    fields = (
+        "contract_link",
+        "signed_on",
+        "man_days",
+        "fee_quote",
+        "notes",
+        "signed_by",
+        "amendment_list",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("contract number"))
+    def contract_link(self, contract):
+        url = reverse(f"{self.admin_site.name}:applications_contract_change", args=[contract.pk])
+        return format_html('<a href="{}">{}</a>', url, contract.number)
+
+    @admin.display(description=_("amendments"))
+    def amendment_list(self, contract):
+        return _amendment_list(contract)
+
+
+def _amendment_list(contract):
+    rows = list(contract.amendments.all())
+    if not rows:
+        return _("none")
+    line = _(
+        "No. %(n)s, signed %(date)s: %(what)s (man-days %(days_before)s → %(days_after)s, "
+        "fee %(fee_before)s → %(fee_after)s CNY)"
+    )
+    items = (
+        (
+            line
+            % {
+                "n": a.sequence,
+                "date": date_format(a.signed_on),
+                "what": a.description,
+                "days_before": a.man_days_before,
+                "days_after": a.man_days_after,
+                "fee_before": a.fee_quote_before,
+                "fee_after": a.fee_quote_after,
+            },
+        )
+        for a in rows
+    )
+    return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", items))
+
+
+class AmendmentInline(admin.TabularInline):
+    model = ContractAmendment
+    fields = (
+        "sequence",
+        "signed_on",
+        "description",
+        "man_days_change",
+        "fee_change",
+        "recorded_by",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("created_by")
+
+    @admin.display(description=_("man-days (before → after)"))
+    def man_days_change(self, amendment):
+        return f"{amendment.man_days_before} → {amendment.man_days_after}"
+
+    @admin.display(description=_("fee quote in CNY (before → after)"))
+    def fee_change(self, amendment):
+        return f"{amendment.fee_quote_before} → {amendment.fee_quote_after}"
+
+    @admin.display(description=_("recorded by"))
+    def recorded_by(self, amendment):
+        return amendment.created_by
+
+
+@admin.register(Contract)
+class ContractAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+    """Contracts are recorded by the "sign contract" action and changed only by amendments."""
+
+    change_form_template = "admin/applications/contract/change_form.html"
+    list_display = (
+        "number",
+        "application",
+        "organization",
+        "signed_on",
+        "man_days",
+        "fee_quote",
+        "amendment_count",
+    )
+    search_fields = (
+        "number",
+        "application__reference",
+        "application__organization__name_zh",
+        "application__organization__name_en",
+        "application__organization__credit_code",
+    )
+    date_hierarchy = "signed_on"
+    list_select_related = ("application__organization",)
+    fields = ("number", "application", "signed_on", "man_days", "fee_quote", "notes", "signed_by")
+    readonly_fields = fields
+    inlines = (AmendmentInline,)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(amendments_total=Count("amendments"))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("organisation"), ordering="application__organization__name_zh")
+    def organization(self, contract):
+        return contract.application.organization
+
+    @admin.display(description=_("amendments"), ordering="amendments_total")
+    def amendment_count(self, contract):
+        return contract.amendments_total
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and permissions.can_amend_contract(request.user, obj):
+            context["amend_url"] = admin_url(self, "amend", obj.pk)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/amend/",
+                self.admin_site.admin_view(self.amend_view),
+                name="applications_contract_amend",
+            ),
+            *super().get_urls(),
+        ]
+
+    def amend_view(self, request, object_id):
+        """Record a signed amendment through ``services.contract_amend``."""
+        contract = self.get_object(request, unquote(object_id))
+        if contract is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_permission(request, contract):
+            raise PermissionDenied
+        change_url = admin_url(self, "change", contract.pk)
+        if not permissions.can_amend_contract(request.user, contract):
+            messages.error(request, _("You are not allowed to amend contracts."))
+            return redirect(change_url)
+        form = app_forms.ContractAmendForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                amendment = services.contract_amend(
+                    contract=contract, by=request.user, **form.cleaned_data
+                )
+            except DomainError as err:
+                if err.code != DomainError.INVALID:
+                    messages.error(request, err.message)
+                    return redirect(change_url)
+                add_domain_errors(form, err)
+            else:
+                messages.success(
+                    request,
+                    _("Amendment %(n)s to contract %(number)s is recorded.")
+                    % {"n": amendment.sequence, "number": contract.number},
+                )
+                return redirect(change_url)
+        return render_action_form(
+            self,
+            request,
+            obj=contract,
+            form=form,
+            title=_("Record an amendment"),
+            help_text=_(
+                "The contract's man-days and fee become the amended values; the previous ones are "
+                "kept with the amendment, numbered 1, 2, … in order."
+            ),
+        )

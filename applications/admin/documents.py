@@ -1,0 +1,153 @@
+"""Application materials: read-only, downloaded through the permission-checked view."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cesi_cert.admin_tools import HistoryWithoutRevertMixin
+
+from .. import selectors
+from ..models import ApplicationDocument, DocumentKind
+
+
+def _download_link(document: ApplicationDocument):
+    return format_html('<a href="{}">{}</a>', document.get_download_url(), _("Download"))
+
+
+class DocumentInline(admin.TabularInline):
+    model = ApplicationDocument
+    fields = (
+        "kind",
+        "original_name",
+        "description",
+        "size_display",
+        "uploader",
+        "uploaded_at",
+        "published",
+        "download",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("materials and documents")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("uploaded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("size"))
+    def size_display(self, doc):
+        return filesizeformat(doc.size)
+
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, doc):
+        return doc.uploaded_by
+
+    @admin.display(description=_("file"))
+    def download(self, doc):
+        return _download_link(doc)
+
+
+class StaffDocumentForm(forms.Form):
+    """A document the CB adds to an application (kept internal unless published)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+    published = forms.BooleanField(
+        label=_("Visible to the applicant"),
+        required=False,
+        help_text=_("A CB document stays internal until it is published to the organisation."),
+    )
+
+
+@admin.register(ApplicationDocument)
+class ApplicationDocumentAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+    list_display = (
+        "original_name",
+        "kind",
+        "application_link",
+        "uploader",
+        "uploaded_at",
+        "published",
+        "download",
+    )
+    list_filter = ("kind", "published")
+    search_fields = (
+        "original_name",
+        "description",
+        "application__reference",
+        "application__organization__name_zh",
+        "application__organization__name_en",
+    )
+    date_hierarchy = "uploaded_at"
+    list_select_related = ("application__organization", "uploaded_by")
+    fields = (
+        "application_link",
+        "kind",
+        "original_name",
+        "description",
+        "download",
+        "file_type",
+        "size_display",
+        "checksum",
+        "uploader",
+        "uploaded_at",
+        "published",
+    )
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return selectors.documents_for(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        # Removal goes through services.document_delete (portal), which keeps the rules.
+        return False
+
+    @admin.display(description=_("application"), ordering="application__reference")
+    def application_link(self, doc):
+        url = reverse(
+            f"{self.admin_site.name}:applications_application_change", args=[doc.application_id]
+        )
+        return format_html('<a href="{}">{}</a>', url, doc.application)
+
+    @admin.display(description=_("uploaded by"), ordering="uploaded_by__username")
+    def uploader(self, doc):
+        return doc.uploaded_by
+
+    @admin.display(description=_("file type"))
+    def file_type(self, doc):
+        return doc.content_type
+
+    @admin.display(description=_("SHA-256 checksum"))
+    def checksum(self, doc):
+        return doc.sha256
+
+    @admin.display(description=_("size"))
+    def size_display(self, doc):
+        return filesizeformat(doc.size)
+
+    @admin.display(description=_("file"))
+    def download(self, doc):
+        return _download_link(doc)

@@ -1,0 +1,351 @@
+"""Viewsets of /api/v1/ for the applications app (SPEC "Public contract").
+
+Reads go through ``applications.selectors`` — scoped to the caller's organisations, so another
+organisation's object is a 404 — and writes through ``applications.services``; a refused action
+comes back as a :class:`~cesi_cert.errors.DomainError`, which ``cesi_cert.api`` maps to HTTP.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from cesi_cert.api import (
+    DOWNLOAD_RESPONSES,
+    DownloadActionsMixin,
+    TransitionsViewSetMixin,
+    error_responses,
+    id_query_param,
+)
+from cesi_cert.files import serve_private_file
+
+from .. import permissions, selectors, services
+from ..actions import APPLICATION_ACTIONS
+from ..models import Application, ApplicationDocument, Contract, Organization, Scheme, Site
+from . import serializers as s
+
+
+def _filter_param(name: str, description: str) -> OpenApiParameter:
+    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.QUERY, description=description)
+
+
+class _ServiceViewSet(viewsets.GenericViewSet):
+    """A viewset whose writes validate the request's shape, then call a service.
+
+    ``input_serializers`` maps an action to the serializer of what it accepts (also what the
+    browsable API's form shows); everything else reads with ``serializer_class``.
+    """
+
+    input_serializers: dict[str, type] = {}
+
+    def get_serializer_class(self):
+        return self.input_serializers.get(getattr(self, "action", None)) or self.serializer_class
+
+    def validated(self, *, partial: bool = False) -> dict:
+        serializer = self.get_serializer(data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def output(self, obj, *, status_code=status.HTTP_200_OK, serializer_class=None) -> Response:
+        serializer_class = serializer_class or self.serializer_class
+        return Response(
+            serializer_class(obj, context=self.get_serializer_context()).data, status=status_code
+        )
+
+
+# --- schemes -------------------------------------------------------------------------------
+
+
+class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
+    """Certification schemes (附录 2), by their ``code``."""
+
+    queryset = Scheme.objects.all()
+    serializer_class = s.SchemeSerializer
+    lookup_field = "code"
+
+
+# --- organisations -------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    create=extend_schema(
+        request=s.OrganizationInputSerializer,
+        responses={201: s.OrganizationSerializer, **error_responses(400, 403)},
+        description="Register an organisation; you become its member.",
+    ),
+    update=extend_schema(
+        request=s.OrganizationInputSerializer,
+        responses={200: s.OrganizationSerializer, **error_responses(400, 403, 404)},
+    ),
+    partial_update=extend_schema(
+        request=s.OrganizationInputSerializer,
+        responses={200: s.OrganizationSerializer, **error_responses(400, 403, 404)},
+    ),
+)
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet):
+    """Your organisations (every organisation for CB staff)."""
+
+    serializer_class = s.OrganizationSerializer
+    input_serializers = {
+        "create": s.OrganizationInputSerializer,
+        "update": s.OrganizationInputSerializer,
+        "partial_update": s.OrganizationInputSerializer,
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Organization.objects.none()
+        return selectors.organizations_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated()
+        org = services.organization_create(by=request.user, **data)
+        return self.output(org, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        org = self.get_object()
+        data = self.validated(partial=partial)
+        org = services.organization_update(organization=org, by=request.user, **data)
+        return self.output(org)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+# --- sites ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[_filter_param("organization", "Only this organisation's sites.")]
+    ),
+    create=extend_schema(
+        request=s.SiteCreateSerializer,
+        responses={201: s.SiteSerializer, **error_responses(400, 403)},
+    ),
+    update=extend_schema(
+        request=s.SiteUpdateSerializer,
+        responses={200: s.SiteSerializer, **error_responses(400, 403, 404)},
+    ),
+    partial_update=extend_schema(
+        request=s.SiteUpdateSerializer,
+        responses={200: s.SiteSerializer, **error_responses(400, 403, 404)},
+    ),
+    destroy=extend_schema(responses={204: None, **error_responses(403, 404, 409)}),
+)
+class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet):
+    """Sites of your organisations (§3.2.2.2)."""
+
+    serializer_class = s.SiteSerializer
+    input_serializers = {
+        "create": s.SiteCreateSerializer,
+        "update": s.SiteUpdateSerializer,
+        "partial_update": s.SiteUpdateSerializer,
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Site.objects.none()
+        qs = selectors.sites_for(self.request.user)
+        if self.action == "list":
+            organization = id_query_param(self.request, "organization")
+            if organization is not None:
+                qs = qs.filter(organization_id=organization)
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated()
+        site = services.site_create(by=request.user, **data)
+        return self.output(site, status_code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        site = self.get_object()
+        data = self.validated(partial=partial)
+        site = services.site_update(site=site, by=request.user, **data)
+        return self.output(site)
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+    def destroy(self, request, *args, **kwargs):
+        services.site_delete(site=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+# --- applications --------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            _filter_param("organization", "Only this organisation's applications."),
+            OpenApiParameter(
+                "state",
+                OpenApiTypes.STR,
+                OpenApiParameter.QUERY,
+                enum=Application.State.values,
+                description="Only applications in this state.",
+            ),
+        ]
+    ),
+    create=extend_schema(
+        request=s.ApplicationCreateSerializer,
+        responses={201: s.ApplicationSerializer, **error_responses(400, 403)},
+        description="Start a draft application (§3.1) for one of your organisations.",
+    ),
+    update=extend_schema(
+        request=s.ApplicationUpdateSerializer,
+        responses={200: s.ApplicationSerializer, **error_responses(400, 404, 409)},
+    ),
+    partial_update=extend_schema(
+        request=s.ApplicationUpdateSerializer,
+        responses={200: s.ApplicationSerializer, **error_responses(400, 404, 409)},
+    ),
+)
+class ApplicationViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet
+):
+    """Applications for certification (§3.1) and their transitions."""
+
+    serializer_class = s.ApplicationSerializer
+    input_serializers = {
+        "create": s.ApplicationCreateSerializer,
+        "update": s.ApplicationUpdateSerializer,
+        "partial_update": s.ApplicationUpdateSerializer,
+    }
+    action_set = APPLICATION_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Application.objects.none()
+        qs = (
+            selectors.applications_for(self.request.user)
+            .select_related("contract")
+            .prefetch_related("sites", "contract__amendments")
+        )
+        if self.action == "list":
+            organization = id_query_param(self.request, "organization")
+            if organization is not None:
+                qs = qs.filter(organization_id=organization)
+            state = self.request.query_params.get("state")
+            if state:
+                qs = qs.filter(state=state)
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated()
+        app = services.application_create(by=request.user, **data)
+        return self.output(self.get_queryset().get(pk=app.pk), status_code=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial=False, **kwargs):
+        app = self.get_object()
+        data = self.validated(partial=partial)
+        services.application_update(application=app, by=request.user, **data)
+        return self.output(self.get_queryset().get(pk=app.pk))
+
+    def partial_update(self, request, *args, **kwargs):
+        return self.update(request, *args, partial=True, **kwargs)
+
+
+# --- documents -----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[_filter_param("application", "Only this application's documents.")]
+    ),
+    create=extend_schema(
+        request={"multipart/form-data": s.DocumentInputSerializer},
+        responses={201: s.DocumentSerializer, **error_responses(400, 409)},
+        description="Upload material for an application (multipart). Size, type and content are checked.",
+    ),
+    destroy=extend_schema(responses={204: None, **error_responses(404, 409)}),
+    download=extend_schema(responses=DOWNLOAD_RESPONSES),
+)
+class DocumentViewSet(
+    DownloadActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet
+):
+    """Application materials (§3.1.3) you may see."""
+
+    serializer_class = s.DocumentSerializer
+    input_serializers = {"create": s.DocumentInputSerializer}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ApplicationDocument.objects.none()
+        qs = selectors.documents_for(self.request.user)
+        if self.action == "list":
+            application = id_query_param(self.request, "application")
+            if application is not None:
+                qs = qs.filter(application_id=application)
+        return qs
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated()
+        doc = services.document_upload(by=request.user, **data)
+        return self.output(doc, status_code=status.HTTP_201_CREATED)
+
+    def destroy(self, request, *args, **kwargs):
+        services.document_delete(document=self.get_object(), by=request.user)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["get"])
+    def download(self, request, *args, **kwargs):
+        doc = self.get_object()
+        if not permissions.can_view_document(request.user, doc):
+            raise Http404
+        return serve_private_file(
+            doc.file, download_name=doc.original_name, content_type=doc.content_type
+        )
+
+
+# --- contracts -----------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[_filter_param("application", "Only this application's contract.")]
+    ),
+    amendments=extend_schema(
+        request=s.ContractAmendInputSerializer,
+        responses={201: s.ContractAmendmentSerializer, **error_responses(400, 403, 404, 409)},
+        description="Record a signed amendment (customer service); the contract takes its man-days and fee.",
+    ),
+)
+class ContractViewSet(viewsets.ReadOnlyModelViewSet, _ServiceViewSet):
+    """Certification contracts (§3.1.4) of the applications you may see."""
+
+    serializer_class = s.ContractSerializer
+    input_serializers = {"amendments": s.ContractAmendInputSerializer}
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Contract.objects.none()
+        qs = Contract.objects.filter(
+            application__in=selectors.applications_for(self.request.user)
+        ).prefetch_related("amendments")
+        if self.action == "list":
+            application = id_query_param(self.request, "application")
+            if application is not None:
+                qs = qs.filter(application_id=application)
+        return qs
+
+    @action(detail=True, methods=["post"])
+    def amendments(self, request, *args, **kwargs):
+        contract = self.get_object()
+        # Refuse the role before looking at the fields: no point correcting what cannot be sent.
+        if not permissions.can_amend_contract(request.user, contract):
+            raise PermissionDenied(_("Only customer service records contract amendments."))
+        data = self.validated()
+        amendment = services.contract_amend(contract=contract, by=request.user, **data)
+        return self.output(
+            amendment,
+            status_code=status.HTTP_201_CREATED,
+            serializer_class=s.ContractAmendmentSerializer,
+        )

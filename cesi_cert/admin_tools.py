@@ -1,0 +1,250 @@
+"""Admin building blocks for models whose state is a django-fsm machine.
+
+``TransitionAdminMixin`` puts a model's :class:`~cesi_cert.transitions.ActionSet` on its admin
+change page: one button per action the user may run now, each opening that action's form and
+calling the action's service through ``ActionSet.perform`` — the same path as the portal and the
+API, so the admin never writes a state field itself and every move lands in the transition log.
+
+``HistoryWithoutRevertMixin`` keeps django-simple-history's history list but closes its revert
+form. A revert saves an old copy of the whole row: it would move the state without a transition
+(no permission check, no log row), and on a ``ConcurrentTransitionMixin`` model it even fails
+with ``ConcurrentTransition`` — a 500. simple-history also lets anyone with mere *view*
+permission post that form. Both are closed here for GET and POST.
+
+Usage::
+
+    @admin.register(Application)
+    class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
+        action_set = APPLICATION_ACTIONS
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.admin import helpers
+from django.contrib.admin.utils import quote, unquote
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.forms import FileField
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from .errors import DomainError
+from .transitions import ActionSet, check_transition, state_label, transition_log
+
+ACTION_FORM_TEMPLATE = "admin/cesi_cert/action_form.html"
+
+
+def admin_url(model_admin, view: str, pk, *args) -> str:
+    """``reverse`` of one of ``model_admin``'s named admin URLs (``change``, ``history`` …).
+
+    Only ``pk`` is admin-quoted (as the admin's own URLs do); ``args`` such as an action name
+    are used as they are (quoting would turn ``request_changes`` into ``request_5Fchanges``).
+    """
+    opts = model_admin.model._meta
+    return reverse(
+        f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}",
+        args=[quote(pk), *args],
+    )
+
+
+def add_domain_errors(form, err: DomainError) -> None:
+    """Put a service's per-field messages on ``form``; unknown fields become form errors."""
+    for field, msgs in err.field_errors().items():
+        target = field if field in form.fields else None
+        for msg in msgs:
+            form.add_error(target, msg)
+
+
+def render_action_form(
+    model_admin,
+    request,
+    *,
+    obj,
+    form,
+    title,
+    help_text="",
+    submit_label=None,
+    style="primary",
+):
+    """Render ``form`` for an action on ``obj`` inside the admin look (breadcrumbs, errors)."""
+    opts = model_admin.model._meta
+    request.current_app = model_admin.admin_site.name
+    adminform = helpers.AdminForm(
+        form, [(None, {"fields": list(form.fields)})], {}, model_admin=model_admin
+    )
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": title,
+        "subtitle": str(obj),
+        "opts": opts,
+        "original": obj,
+        "adminform": adminform,
+        "form": form,
+        "errors": helpers.AdminErrorList(form, []),
+        "help_text": help_text,
+        "submit_label": submit_label or title,
+        "style": style,
+        "media": model_admin.media + form.media,
+        "has_file_field": any(isinstance(f, FileField) for f in form.fields.values()),
+        "change_url": admin_url(model_admin, "change", obj.pk),
+        "has_view_permission": model_admin.has_view_permission(request, obj),
+    }
+    return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
+
+
+class HistoryWithoutRevertMixin:
+    """Use before ``SimpleHistoryAdmin``: the history list stays, the revert form is closed."""
+
+    object_history_list_template = "admin/cesi_cert/history_list.html"
+    revert_refused_message = _(
+        "Earlier versions can be read in the history but not restored: a revert would bypass "
+        "the actions that record who changed what and why."
+    )
+
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # Nothing of simple-history's view runs: neither its form on GET nor its save on POST.
+        messages.error(request, self.revert_refused_message)
+        return redirect(admin_url(self, "history", unquote(object_id)))
+
+
+class TransitionAdminMixin(HistoryWithoutRevertMixin):
+    """Transition buttons, the transition form view and the timeline for a state-machine model.
+
+    Set ``action_set`` to the model's :class:`ActionSet`. The state field is read-only on every
+    admin form; it moves only through the actions.
+    """
+
+    action_set: ActionSet | None = None
+    change_form_template = "admin/cesi_cert/transition_change_form.html"
+
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        if self.action_set is None:
+            raise ImproperlyConfigured(f"{type(self).__name__} needs an action_set.")
+        if self.action_set.field_name in (self.list_editable or ()):
+            raise ImproperlyConfigured(
+                f"{type(self).__name__}: the state field cannot be in list_editable."
+            )
+
+    # --- the state field is never edited directly ---------------------------------------------
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if self.action_set.field_name not in fields:
+            fields.append(self.action_set.field_name)
+        return fields
+
+    # --- what the change page shows -------------------------------------------------------------
+
+    def get_timeline(self, obj):
+        """The state changes shown on the change page, oldest first (override to use a selector)."""
+        return transition_log(obj)
+
+    def transition_buttons(self, request, obj) -> list[dict]:
+        return [
+            {
+                "name": action.name,
+                "label": action.label,
+                "style": action.style,
+                "help_text": action.help_text,
+                "url": admin_url(self, "transition", obj.pk, action.name),
+            }
+            for action in self.action_set.available(obj, request.user)
+        ]
+
+    def timeline_rows(self, obj) -> list[dict]:
+        states = dict(self.model._meta.get_field(self.action_set.field_name).flatchoices)
+        rows = []
+        for entry in self.get_timeline(obj):
+            action = self.action_set.get(entry.transition)
+            rows.append(
+                {
+                    "at": entry.at,
+                    "actor": entry.actor,
+                    "action": action.label if action else entry.transition,
+                    "source": states.get(entry.source, entry.source),
+                    "target": states.get(entry.target, entry.target),
+                    "reason": entry.reason,
+                }
+            )
+        return rows
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["transition_buttons"] = self.transition_buttons(request, obj)
+            context["timeline"] = self.timeline_rows(obj)
+            context["state_display"] = state_label(obj, self.action_set.field_name)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- <pk>/transition/<name>/ ----------------------------------------------------------------
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "<path:object_id>/transition/<str:name>/",
+                self.admin_site.admin_view(self.transition_view),
+                name=f"{opts.app_label}_{opts.model_name}_transition",
+            ),
+            *super().get_urls(),
+        ]
+
+    def transition_view(self, request, object_id, name):
+        """GET: the action's form. POST: run it; a refusal is a message, never a 500."""
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        change_url = admin_url(self, "change", obj.pk)
+        action = self.action_set.get(name)
+        if action is None:
+            messages.error(request, _("Unknown action “%(name)s”.") % {"name": name})
+            return redirect(change_url)
+        try:
+            check_transition(obj, name, by=request.user)
+        except DomainError as err:
+            messages.error(request, err.message)
+            return redirect(change_url)
+
+        if request.method == "POST":
+            try:
+                self.action_set.perform(
+                    obj, name, by=request.user, data=request.POST, files=request.FILES
+                )
+            except DomainError as err:
+                if err.code != DomainError.INVALID:
+                    messages.error(request, err.message)
+                    return redirect(change_url)
+                form = action.form_class(request.POST, request.FILES)
+                if form.is_valid():  # the form passed; the service refused a value
+                    add_domain_errors(form, err)
+            else:
+                obj.refresh_from_db()
+                messages.success(
+                    request,
+                    _("“%(action)s” done: %(object)s is now “%(state)s”.")
+                    % {
+                        "action": action.label,
+                        "object": obj,
+                        "state": state_label(obj, self.action_set.field_name),
+                    },
+                )
+                return redirect(change_url)
+        else:
+            form = action.form_class()
+
+        return render_action_form(
+            self,
+            request,
+            obj=obj,
+            form=form,
+            title=action.label,
+            help_text=action.help_text,
+            style=action.style,
+        )

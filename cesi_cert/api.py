@@ -1,0 +1,326 @@
+"""API machinery every app's ``api/`` package uses (SPEC "Public contract").
+
+- :func:`exception_handler` turns the one :class:`~cesi_cert.errors.DomainError` into HTTP at the
+  edge: ``invalid`` → 400 with per-field messages, ``conflict`` → 409, ``forbidden`` → 403.
+- :class:`TransitionsViewSetMixin` gives a stateful resource its
+  ``POST …/<id>/transitions/<name>/`` endpoint, run through the model's
+  :class:`~cesi_cert.transitions.ActionSet` (the same one admin and portal buttons use).
+- :class:`AvailableTransitionsField` shows the transitions the caller may run now.
+- :class:`ScopedPrimaryKeyRelatedField` accepts only ids the caller may see, so another
+  organisation's object reads as "does not exist" and is never written to.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import QueryDict
+from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    PolymorphicProxySerializer,
+    extend_schema,
+    extend_schema_field,
+    extend_schema_view,
+)
+from rest_framework import serializers, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
+
+from .errors import DomainError
+from .transitions import ActionSet
+
+# --- errors at the edge (STYLE §4) --------------------------------------------------------
+
+_STATUS_BY_CODE = {
+    DomainError.INVALID: status.HTTP_400_BAD_REQUEST,
+    DomainError.CONFLICT: status.HTTP_409_CONFLICT,
+    DomainError.FORBIDDEN: status.HTTP_403_FORBIDDEN,
+}
+
+
+def _django_validation_errors(exc: DjangoValidationError) -> dict[str, list[str]]:
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
+    if hasattr(exc, "error_dict"):
+        return {
+            (non_field if key == NON_FIELD_ERRORS else key): [str(m) for m in messages]
+            for key, messages in exc.message_dict.items()
+        }
+    return {non_field: [str(m) for m in exc.messages]}
+
+
+def exception_handler(exc, context):
+    """DRF exception handler: domain and Django validation errors first, then DRF's default.
+
+    400 bodies are ``{"field": ["message", …]}``; 403 and 409 bodies are ``{"detail": "…"}``.
+    """
+    if isinstance(exc, DomainError):
+        set_rollback()
+        code = _STATUS_BY_CODE.get(exc.code, status.HTTP_400_BAD_REQUEST)
+        if code == status.HTTP_400_BAD_REQUEST:
+            return Response(exc.field_errors(), status=code)
+        return Response({"detail": str(exc.message)}, status=code)
+    if isinstance(exc, DjangoValidationError):
+        set_rollback()
+        return Response(_django_validation_errors(exc), status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    """``{"detail": "…"}``: the body of 403, 404 and 409 answers."""
+
+    detail = serializers.CharField()
+
+
+#: Schema of a 400 answer: each field with its messages.
+FIELD_ERRORS_SCHEMA = {
+    "type": "object",
+    "description": "Each field with its messages; messages without a field under non_field_errors.",
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"field_name": ["What is wrong with it."]},
+}
+
+#: Answers every write endpoint may give besides success, for ``extend_schema(responses=…)``.
+ERROR_RESPONSES = {
+    400: OpenApiResponse(FIELD_ERRORS_SCHEMA, description="Missing or bad fields."),
+    403: OpenApiResponse(ErrorDetailSerializer, description="Your role may never do this."),
+    404: OpenApiResponse(ErrorDetailSerializer, description="Not found (or not yours to see)."),
+    409: OpenApiResponse(ErrorDetailSerializer, description="Not allowed in the current state."),
+}
+
+
+def error_responses(*codes: int) -> dict:
+    return {code: ERROR_RESPONSES[code] for code in codes}
+
+
+# --- small fields --------------------------------------------------------------------------
+
+
+class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key chosen among the objects ``scope(request.user)`` returns.
+
+    ``queryset`` names the model (for validation messages and the schema); the ids accepted are
+    only those in scope, so an id of another organisation's object gets "does not exist".
+    """
+
+    def __init__(self, *, scope: Callable, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.scope(request.user)
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField(help_text=_("Use it in POST …/transitions/<name>/."))
+    label = serializers.CharField()
+
+
+@extend_schema_field(AvailableTransitionSerializer(many=True))
+class AvailableTransitionsField(serializers.Field):
+    """The transitions the requesting user may run on the object now."""
+
+    def __init__(self, *, action_set: ActionSet, **kwargs):
+        self.action_set = action_set
+        kwargs.update(source="*", read_only=True)
+        kwargs.setdefault("help_text", _("Transitions you may run now."))
+        super().__init__(**kwargs)
+
+    def to_representation(self, obj):
+        request = self.context.get("request")
+        user = getattr(request, "user", None)
+        return [
+            {"name": a.name, "label": str(a.label)} for a in self.action_set.available(obj, user)
+        ]
+
+
+def id_query_param(request, name: str) -> int | None:
+    """An optional integer filter from the query string; anything else is a 400 on ``name``."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if not raw.isdigit():
+        raise serializers.ValidationError({name: [_("Give a whole number.")]})
+    return int(raw)
+
+
+# --- the transitions endpoint ----------------------------------------------------------------
+
+_FORM_TO_SERIALIZER: list[tuple[type[forms.Field], Callable[..., serializers.Field]]] = [
+    (forms.BooleanField, lambda f, **kw: serializers.BooleanField(**kw)),
+    (
+        forms.DecimalField,
+        lambda f, **kw: serializers.DecimalField(
+            max_digits=f.max_digits, decimal_places=f.decimal_places, **kw
+        ),
+    ),
+    (forms.DateField, lambda f, **kw: serializers.DateField(**kw)),
+    (forms.IntegerField, lambda f, **kw: serializers.IntegerField(**kw)),
+    (forms.ChoiceField, lambda f, **kw: serializers.ChoiceField(choices=list(f.choices), **kw)),
+]
+
+
+def _camel(name: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[_\-\s]+", name) if part)
+
+
+def _char_field(form_field, **kw):
+    return serializers.CharField(allow_blank=not form_field.required, **kw)
+
+
+def form_schema_serializer(
+    form_class: type[forms.Form], component: str
+) -> type[serializers.Serializer]:
+    """A serializer mirroring ``form_class``'s fields — used only to document a request body."""
+    fields = {}
+    for name, form_field in form_class.base_fields.items():
+        make = next(
+            (m for kind, m in _FORM_TO_SERIALIZER if isinstance(form_field, kind)), _char_field
+        )
+        fields[name] = make(
+            form_field,
+            required=form_field.required,
+            help_text=form_field.help_text or form_field.label,
+        )
+    return type(f"{component}Serializer", (serializers.Serializer,), fields)
+
+
+def _document_transitions(viewset) -> None:
+    """Describe ``viewset``'s transitions endpoint from its ``action_set`` (drf-spectacular)."""
+    action_set: ActionSet = viewset.action_set
+    output = viewset.transition_response_serializer or viewset.serializer_class
+    model_name = getattr(getattr(output, "Meta", None), "model", None)
+    prefix = model_name.__name__ if model_name else viewset.__name__.removesuffix("ViewSet")
+    names = [a.name for a in action_set.actions]
+    bodies = [
+        form_schema_serializer(a.form_class, f"{prefix}{_camel(a.name)}Transition")
+        for a in action_set.actions
+    ]
+    request_body = PolymorphicProxySerializer(
+        component_name=f"{prefix}Transition",
+        serializers=bodies,
+        resource_type_field_name=None,
+    )
+    lines = "\n".join(
+        f"- `{a.name}`: " + (", ".join(f"`{f}`" for f in a.form_class.base_fields) or "no fields")
+        for a in action_set.actions
+    )
+    schema = extend_schema(
+        summary="Run a transition",
+        description=(
+            "Runs transition `transition` with the JSON body of that transition's fields and "
+            "returns the updated object. `available_transitions` of the object lists those you "
+            "may run now. Fields by transition:\n\n" + lines
+        ),
+        parameters=[
+            OpenApiParameter(
+                "transition",
+                OpenApiTypes.STR,
+                OpenApiParameter.PATH,
+                enum=names,
+                description="Name of the transition.",
+            )
+        ],
+        request=request_body,
+        responses={200: output, **error_responses(400, 404, 409)},
+    )
+    extend_schema_view(transition=schema)(viewset)
+
+
+def transition_form_data(data) -> MultiValueDict:
+    """The request body as form data for a transition's Django form.
+
+    Forms expect strings (or lists of them, for multi-valued fields); a JSON body may carry
+    numbers, booleans, nulls, lists and objects. Scalars become strings, lists several values,
+    and an object — or anything but an object as the whole body — is a 400.
+    """
+    if isinstance(data, QueryDict):  # form or multipart: strings already
+        return data
+    if not isinstance(data, Mapping):
+        raise serializers.ValidationError(
+            {
+                api_settings.NON_FIELD_ERRORS_KEY: [
+                    _("Send the transition's fields as a JSON object.")
+                ]
+            }
+        )
+    form_data, errors = MultiValueDict(), {}
+    for key, value in data.items():
+        values = value if isinstance(value, list) else [value]
+        if any(isinstance(v, dict | list) for v in values):
+            errors[key] = [_("Give a plain value here, not a nested object.")]
+            continue
+        form_data.setlist(key, ["" if v is None else str(v) for v in values])
+    if errors:
+        raise serializers.ValidationError(errors)
+    return form_data
+
+
+class TransitionsViewSetMixin:
+    """``POST <resource>/<id>/transitions/<name>/`` for a viewset of a stateful model.
+
+    Set ``action_set`` (and, when the read serializer is not ``serializer_class``,
+    ``transition_response_serializer``). The object comes from ``get_object()``, so another
+    organisation's object is a 404; the action set refuses an unknown or unavailable transition
+    (409) and validates the transition's form (400 per field) before calling its service.
+    """
+
+    action_set: ActionSet | None = None
+    transition_response_serializer: type[serializers.Serializer] | None = None
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__dict__.get("action_set") is not None:
+            _document_transitions(cls)
+
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"transitions/(?P<transition>[^/.]+)",
+        url_name="transition",
+    )
+    def transition(self, request, *args, **kwargs):
+        obj = self.get_object()
+        data = transition_form_data(request.data)
+        self.action_set.perform(
+            obj, kwargs["transition"], by=request.user, data=data, files=request.FILES
+        )
+        fresh = self.filter_queryset(self.get_queryset()).filter(pk=obj.pk).first() or obj
+        serializer_class = self.transition_response_serializer or self.get_serializer_class()
+        return Response(serializer_class(fresh, context=self.get_serializer_context()).data)
+
+
+class DownloadActionsMixin:
+    """Let download actions answer a client that asks for the file's own type.
+
+    A client sending ``Accept: application/pdf`` would otherwise get 406 from content
+    negotiation, since the API renders JSON; errors of these actions still go out as JSON.
+    """
+
+    download_actions: tuple[str, ...] = ("download",)
+
+    def perform_content_negotiation(self, request, force=False):
+        force = force or getattr(self, "action", None) in self.download_actions
+        return super().perform_content_negotiation(request, force=force)
+
+
+#: drf-spectacular responses of a file download action.
+DOWNLOAD_RESPONSES = {
+    (200, "application/octet-stream"): OpenApiResponse(
+        OpenApiTypes.BINARY, description="The file, as an attachment."
+    ),
+    **error_responses(404),
+}
