@@ -28,6 +28,7 @@ from .models import (
     ApplicationDocument,
     Contract,
     ContractAmendment,
+    DocumentKind,
     Membership,
     Organization,
     Site,
@@ -266,8 +267,6 @@ def _members(organization):
 @transaction.atomic
 def application_submit(*, application: Application, by, reason: str = "") -> Application:
     """§3.1.3: hand in the application with its materials (or the answer to a change request)."""
-    from .models import DocumentKind
-
     app = _begin(application, "submit", by)
     if not app.sites.exists():
         raise invalid("sites", _("Choose at least one site where the service is provided."))
@@ -284,9 +283,12 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
     recipients = [app.reviewer] if resubmission and app.reviewer else _staff(Role.CUSTOMER_SERVICE)
     notify(
         recipients,
-        _("Application %(ref)s from %(org)s was %(what)s.")
-        % {"ref": app.reference, "org": app.organization.name_zh,
-           "what": _("answered") if resubmission else _("submitted")},
+        _("Application %(ref)s from %(org)s was %(what)s."),
+        params={
+            "ref": app.reference,
+            "org": app.organization.name_zh,
+            "what": _("answered") if resubmission else _("submitted"),
+        },
         link=f"/admin/applications/application/{app.pk}/change/",
     )
     return app
@@ -306,7 +308,8 @@ def application_request_changes(*, application: Application, by, changes: str) -
     app = run_transition(app, "request_changes", by=by, reason=changes, changes=changes)
     notify(
         _members(app.organization),
-        _("Application %(ref)s needs changes: %(changes)s") % {"ref": app.reference, "changes": changes[:200]},
+        _("Application %(ref)s needs changes: %(changes)s"),
+        params={"ref": app.reference, "changes": changes[:200]},
         link=app.get_absolute_url(),
     )
     return app
@@ -334,7 +337,8 @@ def application_accept(
     )
     notify(
         _members(app.organization),
-        _("Application %(ref)s was accepted; the contract follows.") % {"ref": app.reference},
+        _("Application %(ref)s was accepted; the contract follows."),
+        params={"ref": app.reference},
         link=app.get_absolute_url(),
     )
     return app
@@ -354,7 +358,8 @@ def application_reject(
     )
     notify(
         _members(app.organization),
-        _("Application %(ref)s was rejected: %(reasons)s") % {"ref": app.reference, "reasons": reasons[:200]},
+        _("Application %(ref)s was rejected: %(reasons)s"),
+        params={"ref": app.reference, "reasons": reasons[:200]},
         link=app.get_absolute_url(),
     )
     return app
@@ -370,7 +375,8 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
     if was != Application.State.DRAFT:
         notify(
             _staff(Role.CUSTOMER_SERVICE) if permissions.is_member(by, app.organization) else _members(app.organization),
-            _("Application %(ref)s was withdrawn.") % {"ref": app.reference},
+            _("Application %(ref)s was withdrawn."),
+            params={"ref": app.reference},
             link=app.get_absolute_url(),
         )
     return app
@@ -404,7 +410,8 @@ def application_sign_contract(
     contract.save()
     notify(
         _members(app.organization),
-        _("Contract %(number)s for application %(ref)s is recorded.") % {"number": number, "ref": app.reference},
+        _("Contract %(number)s for application %(ref)s is recorded."),
+        params={"number": number, "ref": app.reference},
         link=app.get_absolute_url(),
     )
     return app
@@ -449,8 +456,6 @@ def document_upload(
             code=DomainError.CONFLICT,
         )
     checked = check_upload(file, field="file")
-    from .models import DocumentKind
-
     if kind not in DocumentKind.values:
         raise invalid("kind", _("Choose what kind of document this is."))
     applicant_upload = permissions.is_member(by, app.organization)

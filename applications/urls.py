@@ -1,3 +1,5 @@
+"""The applicant portal, mounted at /portal/ (namespace ``portal``)."""
+
 from django.urls import path
 
 from . import views
@@ -6,8 +8,28 @@ app_name = "portal"
 
 urlpatterns = [
     path("", views.portal_home, name="home"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
+    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
+    path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path("organizations/<int:pk>/sites/new/", views.site_create, name="site_create"),
+    path(
+        "organizations/<int:pk>/applications/new/",
+        views.application_create,
+        name="application_create",
+    ),
+    path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
+    path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
     path("applications/<int:pk>/", views.application_detail, name="application"),
+    path("applications/<int:pk>/edit/", views.application_edit, name="application_edit"),
+    path("applications/<int:pk>/documents/", views.document_upload, name="document_upload"),
+    path(
+        "applications/<int:pk>/actions/<slug:name>/",
+        views.application_action,
+        name="application_action",
+    ),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/delete/", views.document_delete, name="document_delete"),
 ]

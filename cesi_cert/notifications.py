@@ -17,14 +17,19 @@ from .models import Notification
 log = logging.getLogger(__name__)
 
 
-def notify(recipients: Iterable, message: str, *, link: str = "") -> list[Notification]:
+def notify(
+    recipients: Iterable, message: str, *, params: dict | None = None, link: str = ""
+) -> list[Notification]:
     """Record a notification per recipient and queue their e-mails after commit.
 
-    ``message`` may be a lazy translation: it is rendered in Simplified Chinese (the working
-    language of the certification body) for storage and e-mail.
+    ``message`` is a lazy translation with ``%(name)s`` placeholders filled from ``params``; both
+    are rendered in Simplified Chinese (the certification body's working language), whatever
+    language the person who triggered it uses.
     """
     with translation.override("zh-hans"):
         text = str(message)
+        if params:
+            text = text % {k: str(v) for k, v in params.items()}
     rows = Notification.objects.bulk_create(
         [Notification(recipient=u, message=text[:500], link=link) for u in {*recipients}]
     )

@@ -1,22 +1,43 @@
+"""Public pages and the applicant's account (sign-up; login/logout are Django's own views)."""
+
+from django.apps import apps as django_apps
+from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .accounts import SignupForm, applicant_signup
+from .roles import STAFF_ROLES, has_role
 
 
 def home(request):
-    """Public home (certificate search, directory and notices arrive with certificates)."""
-    return render(request, "home.html")
+    """Public home: what the service is and where to start (certificate search comes later)."""
+    # Looked up by name: cesi_cert sits left of applications in the layers (ARCHITECTURE.md).
+    scheme_model = django_apps.get_model("applications", "Scheme")
+    return render(request, "home.html", {"schemes": scheme_model.objects.filter(is_active=True)})
 
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
+    """Create an applicant account, log it in, and go on to register the organisation."""
     if request.user.is_authenticated:
         return redirect("portal:home")
-    form = SignupForm(request.POST or None)
+    form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         user = applicant_signup(form)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Your account is ready. Now register your organisation."))
         return redirect("portal:organization_create")
     return render(request, "registration/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login; without ``?next=`` staff land in the admin and applicants in the portal."""
+
+    def get_default_redirect_url(self):
+        if has_role(self.request.user, *STAFF_ROLES):
+            return reverse("admin:index")
+        return super().get_default_redirect_url()

@@ -1,0 +1,45 @@
+"""The applicant portal (``/portal/``): organisations, sites, applications, materials, notices.
+
+Every object is looked up through :mod:`applications.selectors`, which scope to the user's
+organisations, so another organisation's id is simply not found (404). Every change goes through
+a service in :mod:`applications.services` (or ``APPLICATION_ACTIONS.perform``); the one
+:class:`~cesi_cert.errors.DomainError` becomes a form error (``invalid``) or a message and a
+redirect (``conflict``/``forbidden``), never a 500.
+"""
+
+from .applications import (
+    application_action,
+    application_create,
+    application_detail,
+    application_edit,
+)
+from .documents import document_delete, document_download, document_upload
+from .home import notification_list, notification_read, notifications_read_all, portal_home
+from .organizations import (
+    organization_create,
+    organization_detail,
+    organization_edit,
+    site_create,
+    site_delete,
+    site_edit,
+)
+
+__all__ = [
+    "application_action",
+    "application_create",
+    "application_detail",
+    "application_edit",
+    "document_delete",
+    "document_download",
+    "document_upload",
+    "notification_list",
+    "notification_read",
+    "notifications_read_all",
+    "organization_create",
+    "organization_detail",
+    "organization_edit",
+    "portal_home",
+    "site_create",
+    "site_delete",
+    "site_edit",
+]

@@ -1,0 +1,224 @@
+"""Applications (§3.1): create, edit while editable, the page with its status, and transitions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from cesi_cert.errors import DomainError
+from cesi_cert.transitions import check_transition
+
+from .. import permissions, selectors, services
+from ..actions import APPLICATION_ACTIONS
+from ..forms import ApplicationForm, DocumentForm
+from ..models import REQUIRED_DOCUMENTS, Application, DocumentKind
+from ._common import (
+    add_domain_errors,
+    applicant_required,
+    get_application,
+    get_organization,
+    posted,
+    refused,
+)
+
+#: The main path an application takes (§3.1), shown as a progress bar.
+MAIN_PATH = [
+    Application.State.DRAFT,
+    Application.State.SUBMITTED,
+    Application.State.UNDER_REVIEW,
+    Application.State.ACCEPTED,
+    Application.State.CONTRACTED,
+]
+
+
+def progress_steps(app: Application) -> list[dict]:
+    """The main path with what is done and where the application stands (changes requested
+    counts as still under review; rejected and withdrawn stand nowhere on it)."""
+    state = app.state
+    if state == Application.State.CHANGES_REQUESTED:
+        state = Application.State.UNDER_REVIEW
+    index = MAIN_PATH.index(state) if state in MAIN_PATH else None
+    return [
+        {"label": s.label, "done": index is not None and i < index, "current": i == index}
+        for i, s in enumerate(MAIN_PATH)
+    ]
+
+
+def materials_checklist(app: Application, documents) -> list[dict]:
+    """§3.1.3: the materials this kind of application needs, with what is already uploaded."""
+    by_kind: dict[str, list] = {}
+    for doc in documents:
+        by_kind.setdefault(doc.kind, []).append(doc)
+    return [
+        {"kind": kind, "label": DocumentKind(kind).label, "documents": by_kind.get(kind, [])}
+        for kind in REQUIRED_DOCUMENTS[app.kind]
+    ]
+
+
+def missing_labels(app: Application) -> list[str]:
+    return [DocumentKind(k).label for k in services.missing_documents(app)]
+
+
+def _state_label(value: str) -> str:
+    try:
+        return Application.State(value).label
+    except ValueError:
+        return value
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def application_create(request, pk):
+    org = get_organization(request, pk)
+    if not permissions.can_act_for(request.user, org):
+        raise Http404
+    sites = list(org.sites.all())
+    initial = {"sites": sites} if len(sites) == 1 else {}
+    form = ApplicationForm(posted(request), organization=org, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            app = services.application_create(
+                organization=org, by=request.user, **form.cleaned_data
+            )
+        except DomainError as err:
+            if response := refused(request, form, err, org):
+                return response
+        else:
+            messages.success(
+                request,
+                _(
+                    "Draft application %(ref)s is created. Upload the required materials, then submit it."
+                )
+                % {"ref": app.reference},
+            )
+            return redirect(app)
+    context = {"form": form, "organization": org, "application": None, "has_sites": bool(sites)}
+    return render(request, "applications/application_form.html", context)
+
+
+@applicant_required
+def application_detail(request, pk):
+    app = get_application(request, pk)
+    user = request.user
+    documents = list(app.documents.all())  # only what this user may see (selectors)
+    try:
+        contract = app.contract
+    except ObjectDoesNotExist:
+        contract = None
+    missing = services.missing_documents(app)
+    upload_form = None
+    if permissions.can_upload_document(user, app):
+        upload_form = DocumentForm(initial={"kind": missing[0] if missing else None})
+    return render(
+        request,
+        "applications/application_detail.html",
+        {
+            "application": app,
+            "organization": app.organization,
+            "level_label": app.scheme.level_label(app.requested_level)
+            if app.requested_level
+            else "",
+            "steps": progress_steps(app),
+            "documents": [(d, permissions.can_delete_document(user, d)) for d in documents],
+            "checklist": materials_checklist(app, documents),
+            "missing": [DocumentKind(k).label for k in missing],
+            "upload_form": upload_form,
+            "can_edit": permissions.can_edit_application(user, app),
+            # Exactly the transitions this user may run now, each with its form (ids kept apart).
+            "actions": [
+                (action, action.form_class(auto_id=f"id_{action.name}_%s"))
+                for action in APPLICATION_ACTIONS.available(app, user)
+            ],
+            "timeline": [
+                {"entry": e, "source": _state_label(e.source), "target": _state_label(e.target)}
+                for e in selectors.application_timeline(app)
+            ],
+            "contract": contract,
+            "amendments": contract.amendments.all() if contract else [],
+        },
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk):
+    app = get_application(request, pk)
+    if not permissions.can_edit_application(request.user, app):
+        messages.error(
+            request,
+            _("The application can be changed only while it is a draft or changes are requested."),
+        )
+        return redirect(app)
+    form = ApplicationForm(posted(request), instance=app, organization=app.organization)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.application_update(application=app, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            if response := refused(request, form, err, app):
+                return response
+        else:
+            messages.success(request, _("The application is saved."))
+            return redirect(app)
+    context = {
+        "form": form,
+        "organization": app.organization,
+        "application": app,
+        "has_sites": True,
+    }
+    return render(request, "applications/application_form.html", context)
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def application_action(request, pk, name):
+    """Run one transition: its form on GET, ``APPLICATION_ACTIONS.perform`` on POST.
+
+    A transition that is not available now (already done, wrong stage, not this user's) answers
+    with the service's message and a redirect, so a double submit is refused cleanly.
+    """
+    app = get_application(request, pk)
+    action = APPLICATION_ACTIONS.get(name)
+    if action is None:
+        raise Http404
+    form = action.form_class(data=posted(request))
+    if request.method == "POST":
+        try:
+            app = APPLICATION_ACTIONS.perform(
+                app, name, by=request.user, data=request.POST, files=request.FILES
+            )
+        except DomainError as err:
+            if err.code != DomainError.INVALID:
+                messages.error(request, err.message)
+                return redirect(app)
+            if form.is_valid():  # otherwise the form shows its own errors already
+                add_domain_errors(form, err)
+        else:
+            messages.success(
+                request,
+                _("%(action)s: done. The application is now “%(state)s”.")
+                % {"action": action.label, "state": app.get_state_display()},
+            )
+            return redirect(app)
+    elif action not in APPLICATION_ACTIONS.available(app, request.user):
+        try:
+            check_transition(app, name, by=request.user)  # raises, saying why
+            messages.error(request, _("This action is not available now."))
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect(app)
+    return render(
+        request,
+        "applications/application_action.html",
+        {
+            "application": app,
+            "organization": app.organization,
+            "action": action,
+            "form": form,
+            # Warn before submitting; after a refused POST the service's message says it.
+            "missing": missing_labels(app) if name == "submit" and not form.is_bound else [],
+        },
+    )
