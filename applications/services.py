@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -289,7 +290,7 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
             "org": app.organization.name_zh,
             "what": _("answered") if resubmission else _("submitted"),
         },
-        link=f"/admin/applications/application/{app.pk}/change/",
+        link=reverse("admin:applications_application_change", args=[app.pk]),
     )
     return app
 

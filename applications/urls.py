@@ -14,6 +14,11 @@ urlpatterns = [
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),
+    path(
+        "organizations/<int:pk>/evidence/<slug:field>/",
+        views.organization_evidence,
+        name="organization_evidence",
+    ),
     path("organizations/<int:pk>/sites/new/", views.site_create, name="site_create"),
     path(
         "organizations/<int:pk>/applications/new/",

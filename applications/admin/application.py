@@ -28,6 +28,8 @@ from .documents import DocumentInline, StaffDocumentForm
 @admin.register(Application)
 class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
     """Applications are read here and moved only by their actions (buttons on the change page)."""
+    # The portal pages are the applicant's; staff work here.
+    view_on_site = False
 
     action_set = APPLICATION_ACTIONS
     change_form_template = "admin/applications/application/change_form.html"

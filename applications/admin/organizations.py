@@ -105,6 +105,8 @@ EVIDENCE_FIELDS = ("legal_status_evidence", "independent_liability_evidence")
 
 @admin.register(Organization)
 class OrganizationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+    # The portal pages are the applicant's; staff work here.
+    view_on_site = False
     form = OrganizationAdminForm
     list_display = (
         "name_zh",

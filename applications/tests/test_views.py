@@ -701,3 +701,32 @@ def test_second_member_of_the_organisation_sees_the_application(english, draft, 
     colleague = applicant_of(org, username="colleague")
     english.force_login(colleague)
     assert english.get(draft.get_absolute_url()).status_code == 200
+
+
+# --- organisation evidence (§2.2 a) -------------------------------------------------------
+
+
+@pytest.fixture
+def org_with_evidence(applicant):
+    from applications.tests.factories import pdf_upload
+
+    return services.organization_update(
+        organization=applicant.organizations.get(), by=applicant, legal_status_evidence=pdf_upload("执照.pdf")
+    )
+
+
+def test_members_and_staff_download_the_evidence(client, applicant, cs_staff, org_with_evidence):
+    url = reverse("portal:organization_evidence", args=[org_with_evidence.pk, "legal_status_evidence"])
+    for user in (applicant, cs_staff):
+        client.force_login(user)
+        response = client.get(url)
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        assert response["Content-Type"] == "application/pdf"
+
+
+def test_evidence_of_another_organisation_is_404(client, other_applicant, org_with_evidence):
+    client.force_login(other_applicant)
+    for field in ("legal_status_evidence", "independent_liability_evidence", "credit_code"):
+        url = reverse("portal:organization_evidence", args=[org_with_evidence.pk, field])
+        assert client.get(url).status_code == 404

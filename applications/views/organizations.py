@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cesi_cert.errors import DomainError
+from cesi_cert.files import ALLOWED_TYPES, serve_private_file
 
 from .. import permissions, selectors, services
 from ..forms import OrganizationForm, SiteForm
@@ -183,4 +186,20 @@ def site_delete(request, pk):
             "cancel_url": org.get_absolute_url(),
             "organization": org,
         },
+    )
+
+
+@login_required
+def organization_evidence(request, pk, field):
+    """Stream an organisation's evidence file to its members and to CB staff (404 otherwise)."""
+    if field not in services.ORGANIZATION_FILES:
+        raise Http404
+    org = get_organization(request, pk)
+    stored = getattr(org, field)
+    if not stored:
+        raise Http404
+    ext = stored.name.rsplit(".", 1)[-1].lower()
+    content_type = ALLOWED_TYPES.get(ext, ("application/octet-stream",))[0]
+    return serve_private_file(
+        stored, download_name=f"{org.credit_code}-{field}.{ext}", content_type=content_type
     )

@@ -71,6 +71,7 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(draft, applicant, cs_staff)
 @pytest.mark.django_db(transaction=True)
 def test_submission_mail_travels_through_redis_to_a_worker(draft, applicant, cs_staff):
     from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
 
     from cesi_cert.celery import app as celery_app
 
@@ -79,6 +80,10 @@ def test_submission_mail_travels_through_redis_to_a_worker(draft, applicant, cs_
     celery_app.conf.update(
         task_always_eager=False, broker_url=os.environ["CELERY_BROKER_URL"], task_default_queue=queue
     )
+    def close_worker_connection(**kwargs):
+        connection.close()  # the worker thread's own connection, as the real worker does
+
+    task_postrun.connect(close_worker_connection, weak=False)
     try:
         with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
             services.application_submit(application=draft, by=applicant)
@@ -86,6 +91,7 @@ def test_submission_mail_travels_through_redis_to_a_worker(draft, applicant, cs_
             while not mail.outbox and time.monotonic() < deadline:
                 time.sleep(0.1)
     finally:
+        task_postrun.disconnect(close_worker_connection)
         celery_app.conf.update(saved)
     assert [m.to for m in mail.outbox] == [[cs_staff.email]]
     assert draft.reference in mail.outbox[0].subject

@@ -51,7 +51,7 @@ def pdf(name: str) -> dict:
 
 
 @pytest.mark.browser
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_applicant_signs_up_and_submits_an_application(live_server, browser_page):
     page = browser_page
     ARTIFACTS.mkdir(exist_ok=True)
