@@ -133,3 +133,11 @@ class DocumentForm(forms.ModelForm):
         fields = ["kind", "file", "description"]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+
+
+class MemberForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Colleague's e-mail"),
+        help_text=_("The e-mail address of their applicant account (they sign up first)."),
+    )
+    is_admin = forms.BooleanField(label=_("Can manage members"), required=False)

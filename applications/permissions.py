@@ -29,6 +29,15 @@ def can_act_for(user, organization) -> bool:
     return has_role(user, Role.APPLICANT) and is_member(user, organization)
 
 
+def can_manage_members(user, organization) -> bool:
+    """A member flagged as administrator adds and removes the organisation's other users."""
+    if has_role(user, Role.CUSTOMER_SERVICE):
+        return True
+    if not can_act_for(user, organization):
+        return False
+    return organization.memberships.filter(user=user, is_admin=True).exists()
+
+
 def can_view_organization(user, organization) -> bool:
     return is_cb_staff(user) or is_member(user, organization)
 

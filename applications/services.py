@@ -119,6 +119,45 @@ def organization_update(*, organization: Organization, by, **fields) -> Organiza
     return org
 
 
+@transaction.atomic
+def membership_add(*, organization: Organization, by, email: str, is_admin: bool = False) -> Membership:
+    """Let another applicant account act for the organisation (found by its e-mail address)."""
+    if not permissions.can_manage_members(by, organization):
+        raise forbidden(_("Only an administrator of the organisation can add members."))
+    email = (email or "").strip()
+    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first() if email else None
+    if user is None or not user.groups.filter(name=Role.APPLICANT).exists():
+        raise invalid(
+            "email",
+            _("No applicant account uses this e-mail address; ask your colleague to sign up first."),
+        )
+    if organization.memberships.filter(user=user).exists():
+        raise invalid("email", _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username})
+    membership = Membership.objects.create(user=user, organization=organization, is_admin=is_admin)
+    notify(
+        [user],
+        _("You can now act for %(org)s in the portal."),
+        params={"org": organization.name_zh},
+        link=organization.get_absolute_url(),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    """Remove a member; an organisation always keeps at least one administrator."""
+    organization = lock(membership.organization)
+    if not permissions.can_manage_members(by, organization):
+        raise forbidden(_("Only an administrator of the organisation can remove members."))
+    admins = organization.memberships.filter(is_admin=True).exclude(pk=membership.pk)
+    if membership.is_admin and not admins.exists():
+        raise DomainError(
+            _("The organisation needs at least one administrator; make someone else administrator first."),
+            code=DomainError.CONFLICT,
+        )
+    membership.delete()
+
+
 def _check_site(organization, name, address, activities):
     if not (name or "").strip():
         raise invalid("name", _("Give the site a name."))

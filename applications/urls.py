@@ -25,6 +25,8 @@ urlpatterns = [
         views.application_create,
         name="application_create",
     ),
+    path("organizations/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
     path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),
     path("applications/<int:pk>/", views.application_detail, name="application"),

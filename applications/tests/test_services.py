@@ -436,3 +436,39 @@ def test_site_in_a_submitted_application_cannot_be_deleted(draft, applicant):
     with pytest.raises(DomainError) as e:
         services.site_delete(site=app.sites.first(), by=applicant)
     assert e.value.code == DomainError.CONFLICT
+
+
+# --- members ----------------------------------------------------------------------------
+
+
+def test_an_administrator_adds_a_colleague_by_e_mail(org, applicant):
+    colleague = UserFactory(role=Role.APPLICANT, email="Colleague@Example.cn")
+    services.membership_add(organization=org, by=applicant, email="colleague@example.cn")
+    assert set(org.members.all()) == {applicant, colleague}
+    assert Notification.objects.filter(recipient=colleague, link=org.get_absolute_url()).exists()
+
+
+@pytest.mark.parametrize("email", ["nobody@example.cn", "", "kefu@example.cn"])
+def test_only_existing_applicant_accounts_can_be_added(email, org, applicant, cs_staff):
+    with pytest.raises(DomainError) as e:
+        services.membership_add(organization=org, by=applicant, email=email)
+    assert e.value.field == "email"
+
+
+def test_a_plain_member_cannot_add_members(org, applicant):
+    from applications.models import Membership
+
+    plain = UserFactory(role=Role.APPLICANT)
+    Membership.objects.create(user=plain, organization=org, is_admin=False)
+    UserFactory(role=Role.APPLICANT, email="x@example.cn")
+    with pytest.raises(DomainError) as e:
+        services.membership_add(organization=org, by=plain, email="x@example.cn")
+    assert e.value.code == DomainError.FORBIDDEN
+
+
+def test_the_last_administrator_cannot_be_removed(org, applicant):
+    membership = org.memberships.get(user=applicant)
+    with pytest.raises(DomainError) as e:
+        services.membership_remove(membership=membership, by=applicant)
+    assert e.value.code == DomainError.CONFLICT
+    assert org.members.filter(pk=applicant.pk).exists()

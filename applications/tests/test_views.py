@@ -20,11 +20,13 @@ from applications.tests.factories import (
     ApplicationFactory,
     DocumentFactory,
     SiteFactory,
+    UserFactory,
     applicant_of,
     complete_documents,
     pdf_upload,
 )
 from cesi_cert.models import Notification, TransitionLog
+from cesi_cert.roles import Role
 
 VALID_CODE = "91350100M000100Y43"
 
@@ -730,3 +732,38 @@ def test_evidence_of_another_organisation_is_404(client, other_applicant, org_wi
     for field in ("legal_status_evidence", "independent_liability_evidence", "credit_code"):
         url = reverse("portal:organization_evidence", args=[org_with_evidence.pk, field])
         assert client.get(url).status_code == 404
+
+
+# --- members --------------------------------------------------------------------------------
+
+
+def test_administrator_adds_and_removes_a_colleague(client, applicant, org):
+    colleague = UserFactory(role=Role.APPLICANT, email="wang@example.cn", first_name="王五")
+    client.force_login(applicant)
+    page = client.get(reverse("portal:organization", args=[org.pk])).content.decode()
+    assert reverse("portal:member_add", args=[org.pk]) in page
+    response = client.post(reverse("portal:member_add", args=[org.pk]), {"email": "wang@example.cn"})
+    assert response.status_code == 302
+    membership = org.memberships.get(user=colleague)
+    page = client.get(reverse("portal:organization", args=[org.pk])).content.decode()
+    assert "王五" in page
+    client.post(reverse("portal:member_remove", args=[membership.pk]))
+    assert not org.memberships.filter(user=colleague).exists()
+
+
+def test_unknown_e_mail_is_shown_on_the_field(client, applicant, org):
+    client.force_login(applicant)
+    response = client.post(reverse("portal:member_add", args=[org.pk]), {"email": "ghost@example.cn"})
+    assert response.status_code == 200
+    assert "No applicant account uses this e-mail address" in response.content.decode()
+    assert response.context["form"].errors["email"]
+
+
+def test_members_of_another_organisation_are_out_of_reach(client, other_applicant, applicant, org):
+    client.force_login(other_applicant)
+    membership = org.memberships.get(user=applicant)
+    assert client.get(reverse("portal:member_add", args=[org.pk])).status_code == 404
+    assert client.post(reverse("portal:member_add", args=[org.pk]), {"email": other_applicant.email}).status_code == 404
+    assert client.post(reverse("portal:member_remove", args=[membership.pk])).status_code == 404
+    assert org.memberships.filter(user=applicant).exists()
+    assert not org.memberships.filter(user=other_applicant).exists()

@@ -16,6 +16,8 @@ from .applications import (
 from .documents import document_delete, document_download, document_upload
 from .home import notification_list, notification_read, notifications_read_all, portal_home
 from .organizations import (
+    member_add,
+    member_remove,
     organization_create,
     organization_detail,
     organization_edit,
@@ -26,6 +28,8 @@ from .organizations import (
 )
 
 __all__ = [
+    "member_add",
+    "member_remove",
     "application_action",
     "application_create",
     "application_detail",

@@ -15,7 +15,8 @@ from cesi_cert.errors import DomainError
 from cesi_cert.files import ALLOWED_TYPES, serve_private_file
 
 from .. import permissions, selectors, services
-from ..forms import OrganizationForm, SiteForm
+from ..forms import MemberForm, OrganizationForm, SiteForm
+from ..models import Membership
 from ..validators import normalize_credit_code, validate_credit_code
 from ._common import (
     add_domain_errors,
@@ -103,6 +104,8 @@ def organization_detail(request, pk):
             "applications": selectors.applications_for(user).filter(organization=org),
             "can_edit": permissions.can_edit_organization(user, org),
             "can_apply": permissions.can_act_for(user, org),
+            "memberships": org.memberships.select_related("user").order_by("-is_admin", "created_at"),
+            "can_manage_members": permissions.can_manage_members(user, org),
         },
     )
 
@@ -203,3 +206,41 @@ def organization_evidence(request, pk, field):
     return serve_private_file(
         stored, download_name=f"{org.credit_code}-{field}.{ext}", content_type=content_type
     )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def member_add(request, pk):
+    org = get_organization(request, pk)
+    form = MemberForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            membership = services.membership_add(organization=org, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            if response := refused(request, form, err, org):
+                return response
+        else:
+            who = membership.user.get_full_name() or membership.user.username
+            messages.success(request, _("%(user)s can now act for the organisation.") % {"user": who})
+            return redirect(f"{org.get_absolute_url()}#members")
+    return render(request, "applications/member_form.html", {"form": form, "organization": org})
+
+
+@applicant_required
+@require_http_methods(["POST"])
+def member_remove(request, pk):
+    membership = get_object_or_404(
+        Membership.objects.select_related("user", "organization").filter(
+            organization__in=selectors.organizations_for(request.user)
+        ),
+        pk=pk,
+    )
+    org = membership.organization
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except DomainError as err:
+        messages.error(request, err.message)
+    else:
+        who = membership.user.get_full_name() or membership.user.username
+        messages.success(request, _("%(user)s is no longer a member.") % {"user": who})
+    return redirect(f"{org.get_absolute_url()}#members")
