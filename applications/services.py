@@ -281,7 +281,7 @@ def application_update(*, application: Application, by, sites=None, **fields) ->
 
 def missing_documents(application: Application) -> list[str]:
     """Kinds of required material (§3.1.3) not yet uploaded."""
-    have = set(application.documents.values_list("kind", flat=True))
+    have = {doc.kind for doc in application.documents.all()}  # uses a prefetch when there is one
     return [k for k in REQUIRED_DOCUMENTS[application.kind] if k not in have]
 
 

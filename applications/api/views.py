@@ -227,7 +227,7 @@ class ApplicationViewSet(
         qs = (
             selectors.applications_for(self.request.user)
             .select_related("contract")
-            .prefetch_related("sites", "contract__amendments")
+            .prefetch_related("sites", "documents", "contract__amendments")
         )
         if self.action == "list":
             organization = id_query_param(self.request, "organization")

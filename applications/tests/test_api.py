@@ -1037,3 +1037,16 @@ def test_broken_json_and_bad_ids_are_not_server_errors(applicant, draft):
         == 404
     )
     assert client.get("/api/v1/applications/?organization=1;drop").status_code == 400
+
+
+def test_application_list_makes_a_bounded_number_of_queries(org, applicant, django_assert_max_num_queries):
+    from applications.tests.factories import ApplicationFactory, complete_documents
+
+    for _ in range(15):
+        complete_documents(ApplicationFactory(organization=org, created_by=applicant))
+    api = client_for(applicant)
+    with django_assert_max_num_queries(15):
+        response = api.get("/api/v1/applications/")
+    assert response.status_code == 200
+    assert response.data["count"] == 15
+    assert all(item["missing_documents"] == [] for item in response.data["results"])
