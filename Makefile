@@ -32,7 +32,7 @@ test: install
 
 # Rebuild the .mo files after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
 messages: install
-	$(BIN)/python manage.py makemessages -l zh_Hans --ignore=.venv --ignore=staticfiles --ignore=test-artifacts --ignore=tests --ignore="*/tests/*"
+	$(BIN)/python manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=test-artifacts --ignore=tests --ignore="*/tests/*"
 	$(BIN)/python manage.py compilemessages --ignore=.venv
 
 lint: install

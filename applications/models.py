@@ -253,7 +253,7 @@ class Application(ConcurrentTransitionMixin, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
     # §3.1.4 review: requirements clear, and the CB able to do the work.
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -323,12 +323,10 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
     recipients = [app.reviewer] if resubmission and app.reviewer else _staff(Role.CUSTOMER_SERVICE)
     notify(
         recipients,
-        _("Application %(ref)s from %(org)s was %(what)s."),
-        params={
-            "ref": app.reference,
-            "org": app.organization.name_zh,
-            "what": _("answered") if resubmission else _("submitted"),
-        },
+        _("%(org)s answered the change request on application %(ref)s.")
+        if resubmission
+        else _("%(org)s submitted application %(ref)s."),
+        params={"ref": app.reference, "org": app.organization.name_zh},
         link=reverse("admin:applications_application_change", args=[app.pk]),
     )
     return app
