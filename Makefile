@@ -26,6 +26,7 @@ run: install
 
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=cesi_cert.settings.test
 	$(BIN)/python scripts/check_messages.py
 	$(BIN)/pytest

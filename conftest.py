@@ -22,14 +22,18 @@ def _redis_url() -> str | None:
 def _reachable(url: str) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or 6379), timeout=2
+        ):
             return True
     except OSError:
         return False
 
 
 def chromium_path() -> str | None:
-    return os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    return (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
 
 
 def _missing(item) -> str | None:
@@ -65,7 +69,9 @@ def _reference_data(request):
     """Transactional tests flush the database between tests, data migrations included: put the
     schemes and role groups back so those tests start from what a migrated database holds."""
     marker = request.node.get_closest_marker("django_db")
-    transactional = (marker and marker.kwargs.get("transaction")) or "live_server" in request.fixturenames
+    transactional = (
+        marker and marker.kwargs.get("transaction")
+    ) or "live_server" in request.fixturenames
     if not transactional:
         return
     request.getfixturevalue("transactional_db")

@@ -12,13 +12,35 @@ APPLICATION_ACTIONS = ActionSet(
     actions=[
         Action("submit", _("Submit"), services.application_submit, forms.SubmitForm),
         Action("start_review", _("Start review"), services.application_start_review),
-        Action("accept", _("Accept"), services.application_accept, forms.AcceptForm,
-               help_text=_("§3.1.4: the requirements are clear and the CB is able to do the work.")),
-        Action("request_changes", _("Request changes"), services.application_request_changes,
-               forms.RequestChangesForm, style="secondary"),
-        Action("sign_contract", _("Record signed contract"), services.application_sign_contract,
-               forms.SignContractForm),
-        Action("reject", _("Reject"), services.application_reject, forms.RejectForm, style="danger"),
-        Action("withdraw", _("Withdraw"), services.application_withdraw, forms.WithdrawForm, style="danger"),
+        Action(
+            "accept",
+            _("Accept"),
+            services.application_accept,
+            forms.AcceptForm,
+            help_text=_("§3.1.4: the requirements are clear and the CB is able to do the work."),
+        ),
+        Action(
+            "request_changes",
+            _("Request changes"),
+            services.application_request_changes,
+            forms.RequestChangesForm,
+            style="secondary",
+        ),
+        Action(
+            "sign_contract",
+            _("Record signed contract"),
+            services.application_sign_contract,
+            forms.SignContractForm,
+        ),
+        Action(
+            "reject", _("Reject"), services.application_reject, forms.RejectForm, style="danger"
+        ),
+        Action(
+            "withdraw",
+            _("Withdraw"),
+            services.application_withdraw,
+            forms.WithdrawForm,
+            style="danger",
+        ),
     ],
 )

@@ -28,13 +28,16 @@ class AcceptForm(forms.Form):
     """§3.1.4 review findings."""
 
     requirements_clear = forms.BooleanField(
-        label=_("The certification requirements are clear and agreed with the applicant"), required=False
+        label=_("The certification requirements are clear and agreed with the applicant"),
+        required=False,
     )
     cb_capable = forms.BooleanField(
         label=_("The certification body is able to do the work (competence, scheme, capacity)"),
         required=False,
     )
-    notes = forms.CharField(label=_("Review notes"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    notes = forms.CharField(
+        label=_("Review notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 class RejectForm(forms.Form):
@@ -44,25 +47,47 @@ class RejectForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class SignContractForm(forms.Form):
     number = forms.CharField(
-        label=_("Contract number"), max_length=40, required=False,
+        label=_("Contract number"),
+        max_length=40,
+        required=False,
         help_text=_("Leave empty to number it from the application reference."),
     )
-    signed_on = forms.DateField(label=_("Signed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    man_days = forms.DecimalField(label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5)
-    fee_quote = forms.DecimalField(label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0)
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    man_days = forms.DecimalField(
+        label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5
+    )
+    fee_quote = forms.DecimalField(
+        label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class ContractAmendForm(forms.Form):
-    signed_on = forms.DateField(label=_("Signed on"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
+    signed_on = forms.DateField(
+        label=_("Signed on"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     description = forms.CharField(label=_("What changes"), widget=forms.Textarea(attrs={"rows": 3}))
-    man_days = forms.DecimalField(label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5)
-    fee_quote = forms.DecimalField(label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0)
+    man_days = forms.DecimalField(
+        label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5
+    )
+    fee_quote = forms.DecimalField(
+        label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0
+    )
 
 
 # --- portal forms -----------------------------------------------------------------------------
@@ -72,9 +97,19 @@ class OrganizationForm(forms.ModelForm):
     class Meta:
         model = Organization
         fields = [
-            "name_zh", "name_en", "credit_code", "address_zh", "address_en", "applicant_type",
-            "legal_status_evidence", "part_of_legal_entity", "parent_entity_name",
-            "independent_liability_evidence", "contact_name", "contact_phone", "contact_email",
+            "name_zh",
+            "name_en",
+            "credit_code",
+            "address_zh",
+            "address_en",
+            "applicant_type",
+            "legal_status_evidence",
+            "part_of_legal_entity",
+            "parent_entity_name",
+            "independent_liability_evidence",
+            "contact_name",
+            "contact_phone",
+            "contact_email",
         ]
         widgets = {"applicant_type": forms.RadioSelect}
 
@@ -96,7 +131,14 @@ class SiteForm(forms.ModelForm):
 class ApplicationForm(forms.ModelForm):
     class Meta:
         model = Application
-        fields = ["scheme", "kind", "requested_level", "scope", "sites", "previous_certificate_number"]
+        fields = [
+            "scheme",
+            "kind",
+            "requested_level",
+            "scope",
+            "sites",
+            "previous_certificate_number",
+        ]
         widgets = {
             "sites": forms.CheckboxSelectMultiple,
             "scope": forms.Textarea(attrs={"rows": 4}),
@@ -112,7 +154,9 @@ class ApplicationForm(forms.ModelForm):
         for scheme in Scheme.objects.filter(is_active=True):
             levels += [(code, f"{scheme.name}: {label}") for code, label in scheme.level_choices()]
         self.fields["requested_level"] = forms.ChoiceField(
-            label=_("Requested level"), choices=_dedupe(levels), required=False,
+            label=_("Requested level"),
+            choices=_dedupe(levels),
+            required=False,
             help_text=_("Choose the level of the selected scheme, where it has levels."),
         )
 

@@ -33,7 +33,10 @@ class EvaluationMode(models.TextChoices):
 
     CHARACTERISTIC_INSPECTION = "characteristic_inspection", _("Service characteristic inspection")
     CHARACTERISTIC_TESTING = "characteristic_testing", _("Service characteristic testing")
-    CAPABILITY_CONFIRMATION = "capability_confirmation", _("Service capability confirmation or verification")
+    CAPABILITY_CONFIRMATION = (
+        "capability_confirmation",
+        _("Service capability confirmation or verification"),
+    )
     DESIGN_AUDIT = "design_audit", _("Service design audit")
     MANAGEMENT_AUDIT = "management_audit", _("Service management audit")
     CUSTOMER_SURVEY = "customer_survey", _("Customer survey")
@@ -54,7 +57,8 @@ class Scheme(models.Model):
     evaluation_modes = models.JSONField(_("evaluation modes"), default=list, blank=True)
     validity_years = models.PositiveSmallIntegerField(_("validity (years)"), default=3)
     surveillance_interval_months = models.PositiveSmallIntegerField(
-        _("surveillance interval (months)"), default=12  # §3.4.2
+        _("surveillance interval (months)"),
+        default=12,  # §3.4.2
     )
     base_man_days = models.DecimalField(
         _("base man-days"), max_digits=5, decimal_places=1, default=Decimal("2.0")
@@ -112,7 +116,10 @@ class Organization(models.Model):
     address_zh = models.CharField(_("address (Chinese)"), max_length=300)
     address_en = models.CharField(_("address (English)"), max_length=400, blank=True)
     applicant_type = models.CharField(
-        _("applicant type"), max_length=16, choices=ApplicantType.choices, default=ApplicantType.PROVIDER
+        _("applicant type"),
+        max_length=16,
+        choices=ApplicantType.choices,
+        default=ApplicantType.PROVIDER,
     )
     legal_status_evidence = models.FileField(
         _("legal status evidence"),
@@ -167,8 +174,12 @@ class Organization(models.Model):
 class Membership(models.Model):
     """An applicant user acting for an organisation."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
     is_admin = models.BooleanField(_("manages members"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -232,12 +243,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="applications"
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="applications",
     )
-    scheme = models.ForeignKey(Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="applications")
+    scheme = models.ForeignKey(
+        Scheme, verbose_name=_("scheme"), on_delete=models.PROTECT, related_name="applications"
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.INITIAL)
     requested_level = models.CharField(_("requested level"), max_length=32, blank=True)
-    sites = models.ManyToManyField(Site, verbose_name=_("sites"), related_name="applications", blank=True)
+    sites = models.ManyToManyField(
+        Site, verbose_name=_("sites"), related_name="applications", blank=True
+    )
     scope = models.TextField(
         _("scope of certification"), help_text=_("The services and activities to be certified.")
     )
@@ -247,10 +265,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
         blank=True,
         help_text=_("For recertification, extension and level change."),
     )
-    state = FSMField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True)
+    state = FSMField(
+        _("state"), max_length=20, choices=State.choices, default=State.DRAFT, db_index=True
+    )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
@@ -297,9 +320,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
         # A first submission queues for review; an answer to a change request goes straight
         # back to the reviewer who asked (under_review ⇄ changes_requested).
         target=GET_STATE(
-            lambda self, **kw: Application.State.UNDER_REVIEW
-            if self.state == Application.State.CHANGES_REQUESTED
-            else Application.State.SUBMITTED,
+            lambda self, **kw: (
+                Application.State.UNDER_REVIEW
+                if self.state == Application.State.CHANGES_REQUESTED
+                else Application.State.SUBMITTED
+            ),
             states=[State.SUBMITTED, State.UNDER_REVIEW],
         ),
         permission=lambda app, user: permissions.can_act_for(user, app.organization),
@@ -359,11 +384,19 @@ class Application(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[State.DRAFT, State.SUBMITTED, State.UNDER_REVIEW, State.CHANGES_REQUESTED, State.ACCEPTED],
+        source=[
+            State.DRAFT,
+            State.SUBMITTED,
+            State.UNDER_REVIEW,
+            State.CHANGES_REQUESTED,
+            State.ACCEPTED,
+        ],
         target=State.WITHDRAWN,
         # A draft is the applicant's own; staff record withdrawals of handed-in applications.
-        permission=lambda app, user: permissions.can_act_for(user, app.organization)
-        or (permissions.can_review(user) and app.state != Application.State.DRAFT),
+        permission=lambda app, user: (
+            permissions.can_act_for(user, app.organization)
+            or (permissions.can_review(user) and app.state != Application.State.DRAFT)
+        ),
     )
     def withdraw(self, *, by):
         """The applicant withdraws (or staff record a written withdrawal)."""
@@ -437,7 +470,9 @@ class ApplicationDocument(models.Model):
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
     description = models.CharField(_("description"), max_length=200, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # The organisation sees a CB document only once it is published to it (SPEC).
     published = models.BooleanField(_("visible to the applicant"), default=True)
@@ -460,19 +495,31 @@ class Contract(models.Model):
     """The certification contract (§3.1.4) signed after an accepted application."""
 
     application = models.OneToOneField(
-        Application, verbose_name=_("application"), on_delete=models.PROTECT, related_name="contract"
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="contract",
     )
     number = models.CharField(_("contract number"), max_length=40, unique=True)
     signed_on = models.DateField(_("signed on"))
     man_days = models.DecimalField(
-        _("man-days"), max_digits=6, decimal_places=1, validators=[MinValueValidator(Decimal("0.5"))]
+        _("man-days"),
+        max_digits=6,
+        decimal_places=1,
+        validators=[MinValueValidator(Decimal("0.5"))],
     )
     fee_quote = models.DecimalField(
-        _("fee quote (CNY)"), max_digits=12, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+        _("fee quote (CNY)"),
+        max_digits=12,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
     )
     notes = models.TextField(_("notes"), blank=True)
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -498,7 +545,9 @@ class ContractAmendment(models.Model):
     man_days_after = models.DecimalField(_("man-days"), max_digits=6, decimal_places=1)
     fee_quote_before = models.DecimalField(max_digits=12, decimal_places=2)
     fee_quote_after = models.DecimalField(_("fee quote (CNY)"), max_digits=12, decimal_places=2)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -506,7 +555,9 @@ class ContractAmendment(models.Model):
         verbose_name_plural = _("contract amendments")
         ordering = ["contract", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["contract", "sequence"], name="unique_amendment_sequence")
+            models.UniqueConstraint(
+                fields=["contract", "sequence"], name="unique_amendment_sequence"
+            )
         ]
 
     def __str__(self):

@@ -10,7 +10,11 @@ from cesi_cert.roles import STAFF_ROLES, Role, has_role
 
 
 def is_member(user, organization) -> bool:
-    if not getattr(user, "is_authenticated", False) or organization is None or organization.pk is None:
+    if (
+        not getattr(user, "is_authenticated", False)
+        or organization is None
+        or organization.pk is None
+    ):
         return False
     cache = user.__dict__.setdefault("_cesi_org_ids", None)
     if cache is None:

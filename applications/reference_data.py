@@ -41,8 +41,13 @@ SCHEMES = [
         "standards": "T/CESA 1159 (CSMM); SJ/T 11234; SJ/T 11235",
         "levels": _levels(
             ["初始级", "项目规范级", "组织改进级", "量化提升级", "创新引领级"],
-            ["Initial", "Project standardised", "Organisational improvement",
-             "Quantitative improvement", "Innovation leading"],
+            [
+                "Initial",
+                "Project standardised",
+                "Organisational improvement",
+                "Quantitative improvement",
+                "Innovation leading",
+            ],
         ),
         "evaluation_modes": ["capability_confirmation", "management_audit"],
         "base_man_days": Decimal("3.0"),
@@ -54,8 +59,13 @@ SCHEMES = [
         "standards": "GB/T 37988-2019 (DSMM)",
         "levels": _levels(
             ["非正式执行级", "计划跟踪级", "充分定义级", "量化控制级", "持续优化级"],
-            ["Performed informally", "Planned and tracked", "Well defined",
-             "Quantitatively controlled", "Continuously improving"],
+            [
+                "Performed informally",
+                "Planned and tracked",
+                "Well defined",
+                "Quantitatively controlled",
+                "Continuously improving",
+            ],
         ),
         "evaluation_modes": ["capability_confirmation", "management_audit"],
         "base_man_days": Decimal("3.0"),
@@ -69,7 +79,11 @@ SCHEMES = [
             ["起始级", "发展级", "稳健级", "优秀级", "卓越级"],
             ["Initial", "Developing", "Robust", "Excellent", "Outstanding"],
         ),
-        "evaluation_modes": ["capability_confirmation", "management_audit", "characteristic_testing"],
+        "evaluation_modes": [
+            "capability_confirmation",
+            "management_audit",
+            "characteristic_testing",
+        ],
         "base_man_days": Decimal("3.0"),
     },
     {
@@ -83,8 +97,6 @@ SCHEMES = [
         "base_man_days": Decimal("2.0"),
     },
 ]
-
-
 
 
 def ensure_schemes(scheme_model=None) -> int:

@@ -19,7 +19,9 @@ def organizations_for(user) -> QuerySet[Organization]:
 
 
 def sites_for(user) -> QuerySet[Site]:
-    return Site.objects.filter(organization__in=organizations_for(user)).select_related("organization")
+    return Site.objects.filter(organization__in=organizations_for(user)).select_related(
+        "organization"
+    )
 
 
 def applications_for(user) -> QuerySet[Application]:
@@ -31,9 +33,14 @@ def applications_for(user) -> QuerySet[Application]:
 
 def application_detail(user, pk) -> Application:
     """One application with what its page shows, or ``Application.DoesNotExist``."""
-    return applications_for(user).prefetch_related(
-        "sites", Prefetch("documents", queryset=documents_for(user).select_related("uploaded_by"))
-    ).get(pk=pk)
+    return (
+        applications_for(user)
+        .prefetch_related(
+            "sites",
+            Prefetch("documents", queryset=documents_for(user).select_related("uploaded_by")),
+        )
+        .get(pk=pk)
+    )
 
 
 def documents_for(user) -> QuerySet[ApplicationDocument]:

@@ -71,16 +71,25 @@ def _apply_org_fields(org: Organization, fields: dict) -> None:
     if clash.exists():
         raise invalid(
             "credit_code",
-            _("An organisation with this credit code is already registered; ask its administrator to add you."),
+            _(
+                "An organisation with this credit code is already registered; ask its administrator to add you."
+            ),
         )
     # §2.2 a: part of a legal entity → name it and show it bears legal liability itself.
     if org.part_of_legal_entity:
         if not org.parent_entity_name:
-            raise invalid("parent_entity_name", _("Name the legal entity this organisation belongs to (§2.2 a)."))
-        if not org.independent_liability_evidence and not fields.get("independent_liability_evidence"):
+            raise invalid(
+                "parent_entity_name",
+                _("Name the legal entity this organisation belongs to (§2.2 a)."),
+            )
+        if not org.independent_liability_evidence and not fields.get(
+            "independent_liability_evidence"
+        ):
             raise invalid(
                 "independent_liability_evidence",
-                _("Upload evidence that the organisation can bear legal liability independently (§2.2 a)."),
+                _(
+                    "Upload evidence that the organisation can bear legal liability independently (§2.2 a)."
+                ),
             )
     for name in ORGANIZATION_FILES:
         upload = fields.get(name)
@@ -102,7 +111,9 @@ def organization_create(*, by, **fields) -> Organization:
         with transaction.atomic():
             org.save()
     except IntegrityError:
-        raise invalid("credit_code", _("An organisation with this credit code is already registered.")) from None
+        raise invalid(
+            "credit_code", _("An organisation with this credit code is already registered.")
+        ) from None
     Membership.objects.create(user=by, organization=org, is_admin=True)
     by.__dict__.pop("_cesi_org_ids", None)
     return org
@@ -120,19 +131,30 @@ def organization_update(*, organization: Organization, by, **fields) -> Organiza
 
 
 @transaction.atomic
-def membership_add(*, organization: Organization, by, email: str, is_admin: bool = False) -> Membership:
+def membership_add(
+    *, organization: Organization, by, email: str, is_admin: bool = False
+) -> Membership:
     """Let another applicant account act for the organisation (found by its e-mail address)."""
     if not permissions.can_manage_members(by, organization):
         raise forbidden(_("Only an administrator of the organisation can add members."))
     email = (email or "").strip()
-    user = get_user_model().objects.filter(email__iexact=email, is_active=True).first() if email else None
+    user = (
+        get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if email
+        else None
+    )
     if user is None or not user.groups.filter(name=Role.APPLICANT).exists():
         raise invalid(
             "email",
-            _("No applicant account uses this e-mail address; ask your colleague to sign up first."),
+            _(
+                "No applicant account uses this e-mail address; ask your colleague to sign up first."
+            ),
         )
     if organization.memberships.filter(user=user).exists():
-        raise invalid("email", _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username})
+        raise invalid(
+            "email",
+            _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username},
+        )
     membership = Membership.objects.create(user=user, organization=organization, is_admin=is_admin)
     notify(
         [user],
@@ -152,7 +174,9 @@ def membership_remove(*, membership: Membership, by) -> None:
     admins = organization.memberships.filter(is_admin=True).exclude(pk=membership.pk)
     if membership.is_admin and not admins.exists():
         raise DomainError(
-            _("The organisation needs at least one administrator; make someone else administrator first."),
+            _(
+                "The organisation needs at least one administrator; make someone else administrator first."
+            ),
             code=DomainError.CONFLICT,
         )
     membership.delete()
@@ -172,7 +196,13 @@ def site_create(*, organization, by, name, address, activities, is_central=False
     if not permissions.can_edit_organization(by, organization):
         raise forbidden()
     _check_site(organization, name, address, activities)
-    site = Site(organization=organization, name=name, address=address, activities=activities, is_central=is_central)
+    site = Site(
+        organization=organization,
+        name=name,
+        address=address,
+        activities=activities,
+        is_central=is_central,
+    )
     site._history_user = by
     site.save()
     return site
@@ -233,7 +263,14 @@ def _finalize_reference(app: Application) -> None:
 
 @transaction.atomic
 def application_create(
-    *, organization, by, scheme, scope, kind=Application.Kind.INITIAL, sites=(), requested_level="",
+    *,
+    organization,
+    by,
+    scheme,
+    scope,
+    kind=Application.Kind.INITIAL,
+    sites=(),
+    requested_level="",
     previous_certificate_number="",
 ) -> Application:
     """Start a draft application for ``organization``."""
@@ -313,11 +350,16 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
     if app.scheme.levels and not app.requested_level:
         raise invalid("requested_level", _("Choose the level you apply for."))
     if app.kind != Application.Kind.INITIAL and not app.previous_certificate_number:
-        raise invalid("previous_certificate_number", _("Give the number of the current certificate."))
+        raise invalid(
+            "previous_certificate_number", _("Give the number of the current certificate.")
+        )
     missing = missing_documents(app)
     if missing:
         labels = ", ".join(str(DocumentKind(k).label) for k in missing)
-        raise invalid("documents", _("Upload the required materials first: %(missing)s.") % {"missing": labels})
+        raise invalid(
+            "documents",
+            _("Upload the required materials first: %(missing)s.") % {"missing": labels},
+        )
     resubmission = app.state == Application.State.CHANGES_REQUESTED
     run_transition(app, "submit", by=by, reason=reason)
     recipients = [app.reviewer] if resubmission and app.reviewer else _staff(Role.CUSTOMER_SERVICE)
@@ -367,11 +409,18 @@ def application_accept(
     if not cb_capable:
         raise invalid(
             "cb_capable",
-            _("Confirm that the certification body is able to do the work before accepting (§3.1.4)."),
+            _(
+                "Confirm that the certification body is able to do the work before accepting (§3.1.4)."
+            ),
         )
     app = run_transition(
-        app, "accept", by=by, reason=notes,
-        requirements_clear=True, cb_capable=True, notes=notes,
+        app,
+        "accept",
+        by=by,
+        reason=notes,
+        requirements_clear=True,
+        cb_capable=True,
+        notes=notes,
     )
     notify(
         _members(app.organization),
@@ -389,10 +438,17 @@ def application_reject(
     """Refuse the application with written reasons, which the applicant receives."""
     app = _begin(application, "reject", by)
     if not (reasons or "").strip():
-        raise invalid("reasons", _("Write the reasons for the rejection; the applicant receives them."))
+        raise invalid(
+            "reasons", _("Write the reasons for the rejection; the applicant receives them.")
+        )
     app = run_transition(
-        app, "reject", by=by, reason=reasons, reasons=reasons,
-        requirements_clear=requirements_clear, cb_capable=cb_capable,
+        app,
+        "reject",
+        by=by,
+        reason=reasons,
+        reasons=reasons,
+        requirements_clear=requirements_clear,
+        cb_capable=cb_capable,
     )
     notify(
         _members(app.organization),
@@ -406,13 +462,19 @@ def application_reject(
 @transaction.atomic
 def application_withdraw(*, application: Application, by, reason: str = "") -> Application:
     app = _begin(application, "withdraw", by)
-    if permissions.can_review(by) and not permissions.is_member(by, app.organization) and not reason.strip():
+    if (
+        permissions.can_review(by)
+        and not permissions.is_member(by, app.organization)
+        and not reason.strip()
+    ):
         raise invalid("reason", _("Staff record a withdrawal only with the applicant's reason."))
     was = app.state
     run_transition(app, "withdraw", by=by, reason=reason)
     if was != Application.State.DRAFT:
         notify(
-            _staff(Role.CUSTOMER_SERVICE) if permissions.is_member(by, app.organization) else _members(app.organization),
+            _staff(Role.CUSTOMER_SERVICE)
+            if permissions.is_member(by, app.organization)
+            else _members(app.organization),
             _("Application %(ref)s was withdrawn."),
             params={"ref": app.reference},
             link=app.get_absolute_url(),
@@ -429,7 +491,14 @@ def _check_money(man_days, fee_quote):
 
 @transaction.atomic
 def application_sign_contract(
-    *, application: Application, by, number: str = "", signed_on, man_days, fee_quote, notes: str = ""
+    *,
+    application: Application,
+    by,
+    number: str = "",
+    signed_on,
+    man_days,
+    fee_quote,
+    notes: str = "",
 ) -> Application:
     """§3.1.4: record the signed certification contract; the application is then contracted."""
     app = _begin(application, "sign_contract", by)
@@ -438,11 +507,20 @@ def application_sign_contract(
         raise invalid("signed_on", _("The signing date cannot be in the future."))
     number = (number or "").strip() or f"HT-{app.reference}"
     if Contract.objects.filter(number=number).exists():
-        raise invalid("number", _("Contract number %(number)s is already used.") % {"number": number})
-    run_transition(app, "sign_contract", by=by, reason=_("Contract %(number)s") % {"number": number})
+        raise invalid(
+            "number", _("Contract number %(number)s is already used.") % {"number": number}
+        )
+    run_transition(
+        app, "sign_contract", by=by, reason=_("Contract %(number)s") % {"number": number}
+    )
     contract = Contract(
-        application=app, number=number, signed_on=signed_on, man_days=man_days,
-        fee_quote=fee_quote, notes=notes, signed_by=by,
+        application=app,
+        number=number,
+        signed_on=signed_on,
+        man_days=man_days,
+        fee_quote=fee_quote,
+        notes=notes,
+        signed_by=by,
     )
     contract._history_user = by
     contract.save()
@@ -456,7 +534,9 @@ def application_sign_contract(
 
 
 @transaction.atomic
-def contract_amend(*, contract: Contract, by, signed_on, description: str, man_days, fee_quote) -> ContractAmendment:
+def contract_amend(
+    *, contract: Contract, by, signed_on, description: str, man_days, fee_quote
+) -> ContractAmendment:
     """Record a signed amendment and bring the contract's man-days and fee up to date."""
     if not permissions.can_amend_contract(by, contract):
         raise forbidden()
@@ -466,11 +546,19 @@ def contract_amend(*, contract: Contract, by, signed_on, description: str, man_d
     contract = lock(contract)
     if signed_on < contract.signed_on:
         raise invalid("signed_on", _("An amendment cannot be signed before the contract."))
-    sequence = (contract.amendments.order_by("-sequence").values_list("sequence", flat=True).first() or 0) + 1
+    sequence = (
+        contract.amendments.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    ) + 1
     amendment = ContractAmendment.objects.create(
-        contract=contract, sequence=sequence, signed_on=signed_on, description=description,
-        man_days_before=contract.man_days, man_days_after=man_days,
-        fee_quote_before=contract.fee_quote, fee_quote_after=fee_quote, created_by=by,
+        contract=contract,
+        sequence=sequence,
+        signed_on=signed_on,
+        description=description,
+        man_days_before=contract.man_days,
+        man_days_after=man_days,
+        fee_quote_before=contract.fee_quote,
+        fee_quote_after=fee_quote,
+        created_by=by,
     )
     contract.man_days, contract.fee_quote = man_days, fee_quote
     contract._history_user = by
@@ -484,13 +572,21 @@ def contract_amend(*, contract: Contract, by, signed_on, description: str, man_d
 
 @transaction.atomic
 def document_upload(
-    *, application: Application, by, kind: str, file, description: str = "", published: bool | None = None
+    *,
+    application: Application,
+    by,
+    kind: str,
+    file,
+    description: str = "",
+    published: bool | None = None,
 ) -> ApplicationDocument:
     """Attach material to an application after checking size, type and content."""
     app = lock(application)
     if not permissions.can_upload_document(by, app):
         raise DomainError(
-            _("Materials can be added only while the application is a draft or changes are requested."),
+            _(
+                "Materials can be added only while the application is a draft or changes are requested."
+            ),
             code=DomainError.CONFLICT,
         )
     checked = check_upload(file, field="file")

@@ -32,7 +32,9 @@ def validate_credit_code(value: str) -> None:
     bad = sorted({ch for ch in code if ch not in VALUES})
     if bad:
         raise ValidationError(
-            _("“%(chars)s” cannot appear in a unified social credit code (I, O, S, V and Z are never used)."),
+            _(
+                "“%(chars)s” cannot appear in a unified social credit code (I, O, S, V and Z are never used)."
+            ),
             code="charset",
             params={"chars": "".join(bad)},
         )
@@ -44,7 +46,9 @@ def validate_credit_code(value: str) -> None:
     expected = credit_code_check_char(code[:17])
     if code[17] != expected:
         raise ValidationError(
-            _("The check character is wrong: the last character should be “%(expected)s”, not “%(got)s”. Please check the code on the business licence."),
+            _(
+                "The check character is wrong: the last character should be “%(expected)s”, not “%(got)s”. Please check the code on the business licence."
+            ),
             code="check",
             params={"expected": expected, "got": code[17]},
         )

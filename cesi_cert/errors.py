@@ -35,9 +35,7 @@ def conflict(message=None) -> DomainError:
 
 
 def forbidden(message=None) -> DomainError:
-    return DomainError(
-        message or _("You are not allowed to do this."), code=DomainError.FORBIDDEN
-    )
+    return DomainError(message or _("You are not allowed to do this."), code=DomainError.FORBIDDEN)
 
 
 def invalid(field: str | None, message) -> DomainError:

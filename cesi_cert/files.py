@@ -122,7 +122,8 @@ def check_upload(upload, *, field: str = "file") -> CheckedUpload:
     if not looks_right(head, upload):
         raise invalid(
             field,
-            _("The content of “%(name)s” is not a real .%(ext)s file.") % {"name": name, "ext": ext},
+            _("The content of “%(name)s” is not a real .%(ext)s file.")
+            % {"name": name, "ext": ext},
         )
     upload.seek(0)
     digest = hashlib.sha256()

@@ -107,7 +107,9 @@ def transition_log(obj):
 class ReasonForm(forms.Form):
     """Default form of a transition: an optional note."""
 
-    reason = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
 class RequiredReasonForm(forms.Form):

@@ -28,6 +28,7 @@ from .documents import DocumentInline, StaffDocumentForm
 @admin.register(Application)
 class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
     """Applications are read here and moved only by their actions (buttons on the change page)."""
+
     # The portal pages are the applicant's; staff work here.
     view_on_site = False
 

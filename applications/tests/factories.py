@@ -102,7 +102,9 @@ class ApplicationFactory(factory.django.DjangoModelFactory):
     def sites(self, create, extracted, **kwargs):
         if not create:
             return
-        self.sites.set(extracted if extracted is not None else [SiteFactory(organization=self.organization)])
+        self.sites.set(
+            extracted if extracted is not None else [SiteFactory(organization=self.organization)]
+        )
 
 
 class DocumentFactory(factory.django.DjangoModelFactory):
@@ -124,4 +126,6 @@ def complete_documents(application, by=None):
     from applications.models import REQUIRED_DOCUMENTS
 
     for kind in REQUIRED_DOCUMENTS[application.kind]:
-        DocumentFactory(application=application, kind=kind, uploaded_by=by or application.created_by)
+        DocumentFactory(
+            application=application, kind=kind, uploaded_by=by or application.created_by
+        )

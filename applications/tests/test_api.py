@@ -1039,7 +1039,9 @@ def test_broken_json_and_bad_ids_are_not_server_errors(applicant, draft):
     assert client.get("/api/v1/applications/?organization=1;drop").status_code == 400
 
 
-def test_application_list_makes_a_bounded_number_of_queries(org, applicant, django_assert_max_num_queries):
+def test_application_list_makes_a_bounded_number_of_queries(
+    org, applicant, django_assert_max_num_queries
+):
     from applications.tests.factories import ApplicationFactory, complete_documents
 
     for _ in range(15):

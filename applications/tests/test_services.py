@@ -26,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 def log_rows(app):
     return list(
-        TransitionLog.objects.filter(object_id=app.pk, content_type__model="application").values_list(
-            "transition", "source", "target", "actor__username", "reason"
-        )
+        TransitionLog.objects.filter(
+            object_id=app.pk, content_type__model="application"
+        ).values_list("transition", "source", "target", "actor__username", "reason")
     )
 
 
@@ -59,8 +59,11 @@ def run(name, app, by):
         "accept": {"requirements_clear": True, "cb_capable": True, "notes": "资料齐全"},
         "reject": {"reasons": "不在业务范围内"},
         "withdraw": {"reason": "applicant asked in writing"},
-        "sign_contract": {"signed_on": datetime.date(2026, 3, 1), "man_days": Decimal("4.0"),
-                          "fee_quote": Decimal("36000")},
+        "sign_contract": {
+            "signed_on": datetime.date(2026, 3, 1),
+            "man_days": Decimal("4.0"),
+            "fee_quote": Decimal("36000"),
+        },
     }[name]
     return getattr(services, f"application_{name}")(application=app, by=by, **kwargs)
 
@@ -72,7 +75,11 @@ ALLOWED = [
     ("request_changes", "staff", [S.UNDER_REVIEW]),
     ("accept", "staff", [S.UNDER_REVIEW]),
     ("reject", "staff", [S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED]),
-    ("withdraw", "applicant", [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.ACCEPTED]),
+    (
+        "withdraw",
+        "applicant",
+        [S.DRAFT, S.SUBMITTED, S.UNDER_REVIEW, S.CHANGES_REQUESTED, S.ACCEPTED],
+    ),
     ("withdraw", "staff", [S.SUBMITTED, S.ACCEPTED]),
     ("sign_contract", "staff", [S.ACCEPTED]),
 ]
@@ -93,7 +100,9 @@ def test_transition_allowed_for_right_role_and_state(name, who, state, draft, ap
     assert app.history.first().history_user == actor
 
 
-@pytest.mark.parametrize("name", ["start_review", "request_changes", "accept", "reject", "sign_contract"])
+@pytest.mark.parametrize(
+    "name", ["start_review", "request_changes", "accept", "reject", "sign_contract"]
+)
 @pytest.mark.parametrize("state", list(S))
 def test_applicant_can_never_run_staff_transitions(name, state, draft, applicant, cs_staff):
     app = in_state(state, draft, applicant, cs_staff)
@@ -123,7 +132,9 @@ def test_refused_outside_its_source_states(name, state, draft, applicant, cs_sta
     assert app.state == state
 
 
-@pytest.mark.parametrize("role", [Role.CERTIFICATION_BUSINESS, Role.AUDITOR, Role.TECHNICAL_COMMITTEE])
+@pytest.mark.parametrize(
+    "role", [Role.CERTIFICATION_BUSINESS, Role.AUDITOR, Role.TECHNICAL_COMMITTEE]
+)
 def test_other_staff_roles_cannot_review(role, draft, applicant):
     app = services.application_submit(application=draft, by=applicant)
     with pytest.raises(DomainError):
@@ -174,7 +185,9 @@ def test_submit_needs_a_level_when_the_scheme_has_levels(org, applicant):
 
 
 def test_recertification_needs_the_current_certificate(org, applicant):
-    app = ApplicationFactory(organization=org, created_by=applicant, kind=Application.Kind.RECERTIFICATION)
+    app = ApplicationFactory(
+        organization=org, created_by=applicant, kind=Application.Kind.RECERTIFICATION
+    )
     complete_documents(app)
     with pytest.raises(DomainError) as e:
         services.application_submit(application=app, by=applicant)
@@ -186,8 +199,12 @@ def test_create_refuses_sites_of_another_organisation(org, applicant, other_org)
 
     with pytest.raises(DomainError) as e:
         services.application_create(
-            organization=org, by=applicant, scheme=Scheme.objects.get(code="csmm"), requested_level="3",
-            scope="软件开发", sites=[SiteFactory(organization=other_org)],
+            organization=org,
+            by=applicant,
+            scheme=Scheme.objects.get(code="csmm"),
+            requested_level="3",
+            scope="软件开发",
+            sites=[SiteFactory(organization=other_org)],
         )
     assert e.value.field == "sites"
 
@@ -197,7 +214,10 @@ def test_create_refuses_a_level_the_scheme_does_not_have(org, applicant):
 
     with pytest.raises(DomainError) as e:
         services.application_create(
-            organization=org, by=applicant, scheme=Scheme.objects.get(code="csmm"), requested_level="9",
+            organization=org,
+            by=applicant,
+            scheme=Scheme.objects.get(code="csmm"),
+            requested_level="9",
             scope="软件开发",
         )
     assert e.value.field == "requested_level"
@@ -207,7 +227,10 @@ def test_create_gives_a_readable_reference(org, applicant):
     from applications.models import Scheme
 
     app = services.application_create(
-        organization=org, by=applicant, scheme=Scheme.objects.get(code="outsourcing"), scope="信息技术外包服务"
+        organization=org,
+        by=applicant,
+        scheme=Scheme.objects.get(code="outsourcing"),
+        scope="信息技术外包服务",
     )
     assert app.reference == f"SA{app.created_at:%Y}-{app.pk:05d}"
     app.refresh_from_db()
@@ -261,9 +284,13 @@ def test_reject_needs_written_reasons_which_reach_the_applicant(draft, applicant
         services.application_reject(application=app, by=cs_staff, reasons="  ")
     assert e.value.field == "reasons"
     mail.outbox.clear()
-    app = services.application_reject(application=app, by=cs_staff, reasons="申请范围超出认证业务范围")
+    app = services.application_reject(
+        application=app, by=cs_staff, reasons="申请范围超出认证业务范围"
+    )
     assert app.rejection_reason == "申请范围超出认证业务范围"
-    assert Notification.objects.filter(recipient=applicant, message__contains="申请范围超出").exists()
+    assert Notification.objects.filter(
+        recipient=applicant, message__contains="申请范围超出"
+    ).exists()
 
 
 def test_staff_withdrawal_needs_the_applicants_reason(draft, applicant, cs_staff):
@@ -273,14 +300,18 @@ def test_staff_withdrawal_needs_the_applicants_reason(draft, applicant, cs_staff
     assert e.value.field == "reason"
 
 
-def test_submission_notifies_customer_service_by_mail(draft, applicant, cs_staff, django_capture_on_commit_callbacks):
+def test_submission_notifies_customer_service_by_mail(
+    draft, applicant, cs_staff, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.application_submit(application=draft, by=applicant)
     assert [m.to for m in mail.outbox] == [[cs_staff.email]]
     assert draft.reference in mail.outbox[0].subject
 
 
-def test_nothing_is_mailed_when_the_action_fails(draft, applicant, django_capture_on_commit_callbacks):
+def test_nothing_is_mailed_when_the_action_fails(
+    draft, applicant, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True) as callbacks, pytest.raises(DomainError):
         services.application_start_review(application=draft, by=applicant)
     assert callbacks == []
@@ -293,12 +324,21 @@ def test_nothing_is_mailed_when_the_action_fails(draft, applicant, django_captur
 def test_sign_contract_records_number_date_man_days_and_fee(draft, applicant, cs_staff):
     app = in_state(S.ACCEPTED, draft, applicant, cs_staff)
     app = services.application_sign_contract(
-        application=app, by=cs_staff, number="HT-2026-001", signed_on=datetime.date(2026, 3, 2),
-        man_days=Decimal("5.5"), fee_quote=Decimal("42000.00"), notes="含两次监督",
+        application=app,
+        by=cs_staff,
+        number="HT-2026-001",
+        signed_on=datetime.date(2026, 3, 2),
+        man_days=Decimal("5.5"),
+        fee_quote=Decimal("42000.00"),
+        notes="含两次监督",
     )
     c = app.contract
     assert (c.number, c.signed_on, c.man_days, c.fee_quote, c.signed_by) == (
-        "HT-2026-001", datetime.date(2026, 3, 2), Decimal("5.5"), Decimal("42000.00"), cs_staff
+        "HT-2026-001",
+        datetime.date(2026, 3, 2),
+        Decimal("5.5"),
+        Decimal("42000.00"),
+        cs_staff,
     )
     assert app.state == S.CONTRACTED
 
@@ -313,7 +353,9 @@ def test_sign_contract_records_number_date_man_days_and_fee(draft, applicant, cs
 def test_sign_contract_refuses_bad_numbers(field, kwargs, draft, applicant, cs_staff):
     app = in_state(S.ACCEPTED, draft, applicant, cs_staff)
     with pytest.raises(DomainError) as e:
-        services.application_sign_contract(application=app, by=cs_staff, signed_on=datetime.date(2026, 1, 1), **kwargs)
+        services.application_sign_contract(
+            application=app, by=cs_staff, signed_on=datetime.date(2026, 1, 1), **kwargs
+        )
     assert e.value.field == field
     app.refresh_from_db()
     assert app.state == S.ACCEPTED
@@ -325,7 +367,12 @@ def test_contract_number_must_be_unique(org, applicant, cs_staff):
         app = ApplicationFactory(organization=org, created_by=applicant)
         complete_documents(app)
         apps.append(in_state(S.ACCEPTED, app, applicant, cs_staff))
-    kwargs = {"signed_on": datetime.date(2026, 1, 1), "man_days": 2, "fee_quote": 100, "number": "HT-1"}
+    kwargs = {
+        "signed_on": datetime.date(2026, 1, 1),
+        "man_days": 2,
+        "fee_quote": 100,
+        "number": "HT-1",
+    }
     services.application_sign_contract(application=apps[0], by=cs_staff, **kwargs)
     with pytest.raises(DomainError) as e:
         services.application_sign_contract(application=apps[1], by=cs_staff, **kwargs)
@@ -337,12 +384,20 @@ def test_contract_number_must_be_unique(org, applicant, cs_staff):
 def test_amendments_are_numbered_and_keep_the_previous_values(draft, applicant, cs_staff):
     app = in_state(S.CONTRACTED, draft, applicant, cs_staff)
     first = services.contract_amend(
-        contract=app.contract, by=cs_staff, signed_on=datetime.date(2026, 4, 1),
-        description="增加厦门网点", man_days=Decimal("6"), fee_quote=Decimal("45000"),
+        contract=app.contract,
+        by=cs_staff,
+        signed_on=datetime.date(2026, 4, 1),
+        description="增加厦门网点",
+        man_days=Decimal("6"),
+        fee_quote=Decimal("45000"),
     )
     second = services.contract_amend(
-        contract=app.contract, by=cs_staff, signed_on=datetime.date(2026, 5, 1),
-        description="费用调整", man_days=Decimal("6"), fee_quote=Decimal("43000"),
+        contract=app.contract,
+        by=cs_staff,
+        signed_on=datetime.date(2026, 5, 1),
+        description="费用调整",
+        man_days=Decimal("6"),
+        fee_quote=Decimal("43000"),
     )
     assert (first.sequence, second.sequence) == (1, 2)
     assert (first.man_days_before, first.fee_quote_before) == (Decimal("4.0"), Decimal("36000"))
@@ -354,8 +409,12 @@ def test_applicant_cannot_amend_a_contract(draft, applicant, cs_staff):
     app = in_state(S.CONTRACTED, draft, applicant, cs_staff)
     with pytest.raises(DomainError) as e:
         services.contract_amend(
-            contract=app.contract, by=applicant, signed_on=datetime.date(2026, 4, 1),
-            description="x", man_days=1, fee_quote=1,
+            contract=app.contract,
+            by=applicant,
+            signed_on=datetime.date(2026, 4, 1),
+            description="x",
+            man_days=1,
+            fee_quote=1,
         )
     assert e.value.code == DomainError.FORBIDDEN
 
@@ -365,9 +424,15 @@ def test_applicant_cannot_amend_a_contract(draft, applicant, cs_staff):
 
 def org_fields(**overrides):
     fields = {
-        "name_zh": "深圳示例科技有限公司", "name_en": "Shenzhen Example Tech", "credit_code": "9144030071526726XG",
-        "address_zh": "深圳市南山区", "address_en": "Nanshan, Shenzhen", "applicant_type": "provider",
-        "contact_name": "李四", "contact_phone": "0755-1234567", "contact_email": "li@example.cn",
+        "name_zh": "深圳示例科技有限公司",
+        "name_en": "Shenzhen Example Tech",
+        "credit_code": "9144030071526726XG",
+        "address_zh": "深圳市南山区",
+        "address_en": "Nanshan, Shenzhen",
+        "applicant_type": "provider",
+        "contact_name": "李四",
+        "contact_phone": "0755-1234567",
+        "contact_email": "li@example.cn",
     }
     fields.update(overrides)
     return fields
@@ -388,7 +453,9 @@ def test_duplicate_credit_code_is_a_field_error(org):
 
 def test_wrong_check_character_is_a_field_error(db):
     with pytest.raises(DomainError) as e:
-        services.organization_create(by=UserFactory(role=Role.APPLICANT), **org_fields(credit_code="9144030071526726XH"))
+        services.organization_create(
+            by=UserFactory(role=Role.APPLICANT), **org_fields(credit_code="9144030071526726XH")
+        )
     assert e.value.field == "credit_code"
     assert "“G”" in str(e.value.message)
 
@@ -397,11 +464,17 @@ def test_part_of_a_legal_entity_needs_evidence_of_independent_liability(db):
     """§2.2 a."""
     user = UserFactory(role=Role.APPLICANT)
     with pytest.raises(DomainError) as e:
-        services.organization_create(by=user, **org_fields(part_of_legal_entity=True, parent_entity_name="集团"))
+        services.organization_create(
+            by=user, **org_fields(part_of_legal_entity=True, parent_entity_name="集团")
+        )
     assert e.value.field == "independent_liability_evidence"
     org = services.organization_create(
         by=user,
-        **org_fields(part_of_legal_entity=True, parent_entity_name="集团", independent_liability_evidence=pdf_upload()),
+        **org_fields(
+            part_of_legal_entity=True,
+            parent_entity_name="集团",
+            independent_liability_evidence=pdf_upload(),
+        ),
     )
     assert org.independent_liability_evidence.name.endswith(".pdf")
 
@@ -415,7 +488,9 @@ def test_staff_cannot_register_organisations_as_applicants(cs_staff):
 def test_materials_are_frozen_after_submission(draft, applicant):
     app = services.application_submit(application=draft, by=applicant)
     with pytest.raises(DomainError) as e:
-        services.document_upload(application=app, by=applicant, kind=DocumentKind.OTHER, file=pdf_upload())
+        services.document_upload(
+            application=app, by=applicant, kind=DocumentKind.OTHER, file=pdf_upload()
+        )
     assert e.value.code == DomainError.CONFLICT
     with pytest.raises(DomainError):
         services.document_delete(document=app.documents.first(), by=applicant)
@@ -423,7 +498,9 @@ def test_materials_are_frozen_after_submission(draft, applicant):
 
 def test_staff_documents_stay_internal_until_published(draft, applicant, cs_staff):
     app = services.application_submit(application=draft, by=applicant)
-    doc = services.document_upload(application=app, by=cs_staff, kind=DocumentKind.OTHER, file=pdf_upload())
+    doc = services.document_upload(
+        application=app, by=cs_staff, kind=DocumentKind.OTHER, file=pdf_upload()
+    )
     assert doc.published is False
     from applications.selectors import documents_for
 

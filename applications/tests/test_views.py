@@ -713,12 +713,16 @@ def org_with_evidence(applicant):
     from applications.tests.factories import pdf_upload
 
     return services.organization_update(
-        organization=applicant.organizations.get(), by=applicant, legal_status_evidence=pdf_upload("执照.pdf")
+        organization=applicant.organizations.get(),
+        by=applicant,
+        legal_status_evidence=pdf_upload("执照.pdf"),
     )
 
 
 def test_members_and_staff_download_the_evidence(client, applicant, cs_staff, org_with_evidence):
-    url = reverse("portal:organization_evidence", args=[org_with_evidence.pk, "legal_status_evidence"])
+    url = reverse(
+        "portal:organization_evidence", args=[org_with_evidence.pk, "legal_status_evidence"]
+    )
     for user in (applicant, cs_staff):
         client.force_login(user)
         response = client.get(url)
@@ -742,7 +746,9 @@ def test_administrator_adds_and_removes_a_colleague(client, applicant, org):
     client.force_login(applicant)
     page = client.get(reverse("portal:organization", args=[org.pk])).content.decode()
     assert reverse("portal:member_add", args=[org.pk]) in page
-    response = client.post(reverse("portal:member_add", args=[org.pk]), {"email": "wang@example.cn"})
+    response = client.post(
+        reverse("portal:member_add", args=[org.pk]), {"email": "wang@example.cn"}
+    )
     assert response.status_code == 302
     membership = org.memberships.get(user=colleague)
     page = client.get(reverse("portal:organization", args=[org.pk])).content.decode()
@@ -753,7 +759,9 @@ def test_administrator_adds_and_removes_a_colleague(client, applicant, org):
 
 def test_unknown_e_mail_is_shown_on_the_field(client, applicant, org):
     client.force_login(applicant)
-    response = client.post(reverse("portal:member_add", args=[org.pk]), {"email": "ghost@example.cn"})
+    response = client.post(
+        reverse("portal:member_add", args=[org.pk]), {"email": "ghost@example.cn"}
+    )
     assert response.status_code == 200
     assert "No applicant account uses this e-mail address" in response.content.decode()
     assert response.context["form"].errors["email"]
@@ -763,7 +771,12 @@ def test_members_of_another_organisation_are_out_of_reach(client, other_applican
     client.force_login(other_applicant)
     membership = org.memberships.get(user=applicant)
     assert client.get(reverse("portal:member_add", args=[org.pk])).status_code == 404
-    assert client.post(reverse("portal:member_add", args=[org.pk]), {"email": other_applicant.email}).status_code == 404
+    assert (
+        client.post(
+            reverse("portal:member_add", args=[org.pk]), {"email": other_applicant.email}
+        ).status_code
+        == 404
+    )
     assert client.post(reverse("portal:member_remove", args=[membership.pk])).status_code == 404
     assert org.memberships.filter(user=applicant).exists()
     assert not org.memberships.filter(user=other_applicant).exists()

@@ -104,7 +104,9 @@ def organization_detail(request, pk):
             "applications": selectors.applications_for(user).filter(organization=org),
             "can_edit": permissions.can_edit_organization(user, org),
             "can_apply": permissions.can_act_for(user, org),
-            "memberships": org.memberships.select_related("user").order_by("-is_admin", "created_at"),
+            "memberships": org.memberships.select_related("user").order_by(
+                "-is_admin", "created_at"
+            ),
             "can_manage_members": permissions.can_manage_members(user, org),
         },
     )
@@ -215,13 +217,17 @@ def member_add(request, pk):
     form = MemberForm(posted(request))
     if request.method == "POST" and form.is_valid():
         try:
-            membership = services.membership_add(organization=org, by=request.user, **form.cleaned_data)
+            membership = services.membership_add(
+                organization=org, by=request.user, **form.cleaned_data
+            )
         except DomainError as err:
             if response := refused(request, form, err, org):
                 return response
         else:
             who = membership.user.get_full_name() or membership.user.username
-            messages.success(request, _("%(user)s can now act for the organisation.") % {"user": who})
+            messages.success(
+                request, _("%(user)s can now act for the organisation.") % {"user": who}
+            )
             return redirect(f"{org.get_absolute_url()}#members")
     return render(request, "applications/member_form.html", {"form": form, "organization": org})
 

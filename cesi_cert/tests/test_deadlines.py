@@ -12,12 +12,16 @@ from cesi_cert.tasks import run_deadlines
 @pytest.fixture
 def sweep():
     """A sweep over an in-memory 'due date' table: due when the date has passed, acted once."""
-    due_on = {1: datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC),
-              2: datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC)}
+    due_on = {
+        1: datetime.datetime(2026, 1, 10, tzinfo=datetime.UTC),
+        2: datetime.datetime(2026, 3, 1, tzinfo=datetime.UTC),
+    }
     acted: list[tuple[int, datetime.datetime]] = []
 
     def due(as_of):
-        return [pk for pk, when in due_on.items() if when <= as_of and pk not in {a for a, _ in acted}]
+        return [
+            pk for pk, when in due_on.items() if when <= as_of and pk not in {a for a, _ in acted}
+        ]
 
     def act(pk, as_of):
         acted.append((pk, as_of))
@@ -35,8 +39,12 @@ def test_as_of_decides_what_is_due(sweep, capsys):
 
 
 def test_a_second_run_changes_nothing(sweep):
-    assert deadlines.run_all(as_of=datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)) == {"test_sweep": 2}
-    assert deadlines.run_all(as_of=datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)) == {"test_sweep": 0}
+    assert deadlines.run_all(as_of=datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)) == {
+        "test_sweep": 2
+    }
+    assert deadlines.run_all(as_of=datetime.datetime(2026, 4, 1, tzinfo=datetime.UTC)) == {
+        "test_sweep": 0
+    }
 
 
 def test_naive_as_of_is_read_in_the_cb_time_zone(sweep):

@@ -62,7 +62,9 @@ def test_refuses_content_that_does_not_match_the_name(name, content):
     assert "not a real" in str(e.value.message)
 
 
-@pytest.mark.parametrize("name", ["run.exe", "page.html", "script.svg", "archive.zip", "noextension"])
+@pytest.mark.parametrize(
+    "name", ["run.exe", "page.html", "script.svg", "archive.zip", "noextension"]
+)
 def test_refuses_types_that_are_not_allowed(name):
     with pytest.raises(DomainError) as e:
         check_upload(upload(name, PDF))

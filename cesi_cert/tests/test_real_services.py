@@ -29,7 +29,9 @@ def test_two_staff_pressing_the_same_button_move_the_state_once(draft, applicant
     def click(user):
         try:
             barrier.wait(timeout=5)
-            services.application_start_review(application=Application.objects.get(pk=app.pk), by=user)
+            services.application_start_review(
+                application=Application.objects.get(pk=app.pk), by=user
+            )
             outcomes.append("ok")
         except DomainError as e:
             outcomes.append(e.code)
@@ -76,10 +78,15 @@ def test_submission_mail_travels_through_redis_to_a_worker(draft, applicant, cs_
     from cesi_cert.celery import app as celery_app
 
     queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")}
+    saved = {
+        k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
+    }
     celery_app.conf.update(
-        task_always_eager=False, broker_url=os.environ["CELERY_BROKER_URL"], task_default_queue=queue
+        task_always_eager=False,
+        broker_url=os.environ["CELERY_BROKER_URL"],
+        task_default_queue=queue,
     )
+
     def close_worker_connection(**kwargs):
         connection.close()  # the worker thread's own connection, as the real worker does
 

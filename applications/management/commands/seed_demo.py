@@ -53,8 +53,12 @@ class Command(BaseCommand):
     def _user(self, username, role, full_name, superuser):
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"first_name": full_name, "email": f"{username}@demo.cesi.example.cn",
-                      "is_superuser": superuser, "is_staff": superuser or role in STAFF_ROLES},
+            defaults={
+                "first_name": full_name,
+                "email": f"{username}@demo.cesi.example.cn",
+                "is_superuser": superuser,
+                "is_staff": superuser or role in STAFF_ROLES,
+            },
         )
         if created:
             user.set_password(PASSWORD)
@@ -80,39 +84,67 @@ class Command(BaseCommand):
             contact_email="liuyang@example.cn",
         )
         hq = services.site_create(
-            organization=org, by=applicant, name="总部服务中心", address="福建省福州市鼓楼区五四路100号",
-            activities="家电售后服务管理、呼叫中心、备件管理", is_central=True,
+            organization=org,
+            by=applicant,
+            name="总部服务中心",
+            address="福建省福州市鼓楼区五四路100号",
+            activities="家电售后服务管理、呼叫中心、备件管理",
+            is_central=True,
         )
         branch = services.site_create(
-            organization=org, by=applicant, name="厦门服务网点", address="福建省厦门市思明区湖滨南路8号",
+            organization=org,
+            by=applicant,
+            name="厦门服务网点",
+            address="福建省厦门市思明区湖滨南路8号",
             activities="家电上门安装与维修",
         )
         after_sales = Scheme.objects.get(code="after-sales")
         draft = services.application_create(
-            organization=org, by=applicant, scheme=after_sales, requested_level="4-star",
-            scope="家用电器的安装、维修、退换货及客户投诉处理服务", sites=[hq, branch],
+            organization=org,
+            by=applicant,
+            scheme=after_sales,
+            requested_level="4-star",
+            scope="家用电器的安装、维修、退换货及客户投诉处理服务",
+            sites=[hq, branch],
         )
         self._materials(draft, applicant)
         submitted = services.application_create(
-            organization=org, by=applicant, scheme=Scheme.objects.get(code="dsmm"), requested_level="3",
-            scope="客户数据全生命周期安全管理", sites=[hq],
+            organization=org,
+            by=applicant,
+            scheme=Scheme.objects.get(code="dsmm"),
+            requested_level="3",
+            scope="客户数据全生命周期安全管理",
+            sites=[hq],
         )
         self._materials(submitted, applicant)
-        submitted = services.application_submit(application=submitted, by=applicant, reason="请受理")
+        submitted = services.application_submit(
+            application=submitted, by=applicant, reason="请受理"
+        )
 
         kefu = users["kefu"]
         contracted = services.application_create(
-            organization=org, by=applicant, scheme=Scheme.objects.get(code="csmm"), requested_level="3",
-            scope="应用软件定制开发服务", sites=[hq],
+            organization=org,
+            by=applicant,
+            scheme=Scheme.objects.get(code="csmm"),
+            requested_level="3",
+            scope="应用软件定制开发服务",
+            sites=[hq],
         )
         self._materials(contracted, applicant)
         contracted = services.application_submit(application=contracted, by=applicant)
         contracted = services.application_start_review(application=contracted, by=kefu)
         contracted = services.application_accept(
-            application=contracted, by=kefu, requirements_clear=True, cb_capable=True, notes="资料齐全"
+            application=contracted,
+            by=kefu,
+            requirements_clear=True,
+            cb_capable=True,
+            notes="资料齐全",
         )
         contracted = services.application_sign_contract(
-            application=contracted, by=kefu, signed_on=datetime.date(2026, 10, 15), man_days=6,
+            application=contracted,
+            by=kefu,
+            signed_on=datetime.date(2026, 10, 15),
+            man_days=6,
             fee_quote=48000,
         )
         assert contracted.state == Application.State.CONTRACTED
@@ -120,6 +152,8 @@ class Command(BaseCommand):
     def _materials(self, application, by):
         for kind in REQUIRED_DOCUMENTS[application.kind]:
             services.document_upload(
-                application=application, by=by, kind=kind,
+                application=application,
+                by=by,
+                kind=kind,
                 file=SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"),
             )
