@@ -31,6 +31,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .errors import DomainError
+from .forms import add_domain_errors
 from .transitions import ActionSet, check_transition, state_label, transition_log
 
 ACTION_FORM_TEMPLATE = "admin/cesi_cert/action_form.html"
@@ -47,14 +48,6 @@ def admin_url(model_admin, view: str, pk, *args) -> str:
         f"{model_admin.admin_site.name}:{opts.app_label}_{opts.model_name}_{view}",
         args=[quote(pk), *args],
     )
-
-
-def add_domain_errors(form, err: DomainError) -> None:
-    """Put a service's per-field messages on ``form``; unknown fields become form errors."""
-    for field, msgs in err.field_errors().items():
-        target = field if field in form.fields else None
-        for msg in msgs:
-            form.add_error(target, msg)
 
 
 def render_action_form(
@@ -92,6 +85,29 @@ def render_action_form(
         "has_view_permission": model_admin.has_view_permission(request, obj),
     }
     return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
+
+
+def service_form_view(model_admin, request, *, obj, form, perform, success, **render_kwargs):
+    """An admin page that runs one service with a form's data (amend a contract, add a file …).
+
+    On a valid POST ``perform(cleaned_data)`` is called; its result goes to ``success(result)``
+    for the message. A service refusal is a message and a redirect to the change page; a bad
+    value goes back onto the form, next to its field. ``render_kwargs`` go to
+    :func:`render_action_form` (title, help text, submit label).
+    """
+    change_url = admin_url(model_admin, "change", obj.pk)
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = perform(form.cleaned_data)
+        except DomainError as err:
+            if err.code != DomainError.INVALID:
+                messages.error(request, err.message)
+                return redirect(change_url)
+            add_domain_errors(form, err)
+        else:
+            messages.success(request, success(result))
+            return redirect(change_url)
+    return render_action_form(model_admin, request, obj=obj, form=form, **render_kwargs)
 
 
 class HistoryWithoutRevertMixin:

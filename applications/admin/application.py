@@ -12,11 +12,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import (
     TransitionAdminMixin,
-    add_domain_errors,
     admin_url,
-    render_action_form,
+    service_form_view,
 )
-from cesi_cert.errors import DomainError
 
 from .. import permissions, selectors, services
 from ..actions import APPLICATION_ACTIONS
@@ -155,25 +153,13 @@ class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
         if not permissions.can_upload_document(request.user, app):
             messages.error(request, _("You cannot add documents to this application now."))
             return redirect(change_url)
-        form = StaffDocumentForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                doc = services.document_upload(
-                    application=app, by=request.user, **form.cleaned_data
-                )
-            except DomainError as err:
-                if err.code != DomainError.INVALID:
-                    messages.error(request, err.message)
-                    return redirect(change_url)
-                add_domain_errors(form, err)
-            else:
-                messages.success(request, _("“%(doc)s” was added.") % {"doc": doc})
-                return redirect(change_url)
-        return render_action_form(
+        return service_form_view(
             self,
             request,
             obj=app,
-            form=form,
+            form=StaffDocumentForm(request.POST or None, request.FILES or None),
+            perform=lambda data: services.document_upload(application=app, by=request.user, **data),
+            success=lambda doc: _("“%(doc)s” was added.") % {"doc": doc},
             title=_("Add a document"),
             help_text=_("PDF, images and office documents; size and content are checked."),
             submit_label=_("Upload"),

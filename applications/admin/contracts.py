@@ -15,11 +15,9 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import (
     HistoryWithoutRevertMixin,
-    add_domain_errors,
     admin_url,
-    render_action_form,
+    service_form_view,
 )
-from cesi_cert.errors import DomainError
 
 from .. import forms as app_forms
 from .. import permissions, services
@@ -199,29 +197,18 @@ class ContractAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
         if not permissions.can_amend_contract(request.user, contract):
             messages.error(request, _("You are not allowed to amend contracts."))
             return redirect(change_url)
-        form = app_forms.ContractAmendForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                amendment = services.contract_amend(
-                    contract=contract, by=request.user, **form.cleaned_data
-                )
-            except DomainError as err:
-                if err.code != DomainError.INVALID:
-                    messages.error(request, err.message)
-                    return redirect(change_url)
-                add_domain_errors(form, err)
-            else:
-                messages.success(
-                    request,
-                    _("Amendment %(n)s to contract %(number)s is recorded.")
-                    % {"n": amendment.sequence, "number": contract.number},
-                )
-                return redirect(change_url)
-        return render_action_form(
+        return service_form_view(
             self,
             request,
             obj=contract,
-            form=form,
+            form=app_forms.ContractAmendForm(request.POST or None),
+            perform=lambda data: services.contract_amend(
+                contract=contract, by=request.user, **data
+            ),
+            success=lambda amendment: (
+                _("Amendment %(n)s to contract %(number)s is recorded.")
+                % {"n": amendment.sequence, "number": contract.number}
+            ),
             title=_("Record an amendment"),
             help_text=_(
                 "The contract's man-days and fee become the amended values; the previous ones are "

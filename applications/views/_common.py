@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 
 from cesi_cert.errors import DomainError
+from cesi_cert.forms import add_domain_errors
 from cesi_cert.roles import Role, has_role
 
 from .. import selectors
@@ -35,14 +36,6 @@ def posted(request):
 
 def posted_files(request):
     return request.FILES if request.method == "POST" else None
-
-
-def add_domain_errors(form, err: DomainError) -> None:
-    """Put a service's per-field messages next to the matching fields (others on top)."""
-    for field, msgs in err.field_errors().items():
-        target = field if field in form.fields else None
-        for msg in msgs:
-            form.add_error(target, msg)
 
 
 def refused(request, form, err: DomainError, back_to):

@@ -17,8 +17,9 @@ from applications import services
 from applications.actions import APPLICATION_ACTIONS
 from applications.models import Application
 from applications.tests.factories import UserFactory
-from cesi_cert.admin_tools import TransitionAdminMixin, add_domain_errors
+from cesi_cert.admin_tools import TransitionAdminMixin
 from cesi_cert.errors import DomainError, invalid
+from cesi_cert.forms import add_domain_errors
 
 
 def client_for(user):
