@@ -62,17 +62,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
         model = Organization
         fields = [
             "id",
-            "name_zh",
-            "name_en",
-            "credit_code",
-            "address_zh",
-            "address_en",
-            "applicant_type",
-            "part_of_legal_entity",
-            "parent_entity_name",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
+            *services.ORGANIZATION_FIELDS,
             "has_legal_status_evidence",
             "has_independent_liability_evidence",
             "created_at",
