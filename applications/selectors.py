@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
 from cesi_cert.transitions import transition_log
 
@@ -59,3 +59,26 @@ def active_schemes() -> QuerySet[Scheme]:
 def application_timeline(application: Application):
     """The state changes of an application, oldest first."""
     return transition_log(application)
+
+
+#: Application states where the certification body has the next move, in working order.
+STAFF_QUEUE_STATES = (
+    Application.State.SUBMITTED,
+    Application.State.UNDER_REVIEW,
+    Application.State.ACCEPTED,
+    Application.State.CHANGES_REQUESTED,
+)
+
+
+def application_queue() -> list[dict]:
+    """How many applications wait in each working state (one grouped query)."""
+    counts = dict(
+        Application.objects.filter(state__in=STAFF_QUEUE_STATES)
+        .values_list("state")
+        .annotate(n=Count("pk"))
+        .values_list("state", "n")
+    )
+    return [
+        {"state": s, "label": Application.State(s).label, "count": counts.get(s, 0)}
+        for s in STAFF_QUEUE_STATES
+    ]

@@ -699,3 +699,19 @@ def test_notifications_are_not_editable(superuser, cs_staff):
     assert page.status_code == 200
     assert 'name="_save"' not in page.content.decode()
     assert client.get(reverse("admin:cesi_cert_notification_add")).status_code == 403
+
+
+def test_admin_home_shows_the_work_queue(cs, business, org, applicant):
+    from applications.tests.factories import ApplicationFactory
+
+    for state in ["submitted", "submitted", "under_review", "draft", "contracted"]:
+        ApplicationFactory(organization=org, created_by=applicant, state=state)
+    html = cs.get(reverse("admin:index")).content.decode()
+    rows = dict(re.findall(r'<tr data-state="(\w+)">.*?<strong>(\d+)</strong>', html, re.S))
+    assert rows == {
+        "submitted": "2",
+        "under_review": "1",
+        "accepted": "0",
+        "changes_requested": "0",
+    }
+    assert "?state__exact=submitted" in html
