@@ -77,13 +77,14 @@ def _reference_data(request):
     request.getfixturevalue("transactional_db")
     from django.contrib.contenttypes.models import ContentType
 
-    from applications.reference_data import ensure_schemes
+    from applications.reference_data import ensure_role_permissions, ensure_schemes
     from cesi_cert.roles import ensure_role_groups
 
     # A flush may have recreated content types under new ids; forget the cached old ones.
     ContentType.objects.clear_cache()
     ensure_schemes()
     ensure_role_groups()
+    ensure_role_permissions()
 
 
 @pytest.fixture

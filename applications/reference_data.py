@@ -99,6 +99,52 @@ SCHEMES = [
 ]
 
 
+MODELS = [
+    "scheme",
+    "organization",
+    "site",
+    "membership",
+    "application",
+    "applicationdocument",
+    "contract",
+    "contractamendment",
+]
+
+
+def view(*models):
+    return [f"applications.view_{m}" for m in models]
+
+
+def change(*models):
+    return [f"applications.{verb}_{m}" for m in models for verb in ("add", "change")]
+
+
+#: What each role may see and change of this app in the admin.
+ROLE_GRANTS = {
+    "customer_service": view(*MODELS)
+    + change("scheme", "organization", "site", "membership", "applicationdocument")
+    + [
+        "applications.review_application",
+        "applications.delete_applicationdocument",
+        "cesi_cert.view_transitionlog",
+    ],
+    "certification_business": view(*MODELS)
+    + ["applications.change_scheme", "cesi_cert.view_transitionlog"],
+    "technical_committee": view(
+        "scheme", "organization", "site", "application", "applicationdocument", "contract"
+    ),
+}
+
+
+def ensure_role_permissions() -> None:
+    """Give the role groups this app's permissions again (a flushed test database)."""
+    from django.apps import apps
+
+    from cesi_cert.migration_helpers import grant
+
+    grant(apps, ROLE_GRANTS)
+
+
 def ensure_schemes(scheme_model=None) -> int:
     """Create the schemes that are missing; return how many were created."""
     if scheme_model is None:

@@ -1,4 +1,5 @@
-"""Helper for data migrations that grant model permissions to the role groups."""
+"""Granting model permissions to the role groups: from data migrations (historical ``apps``)
+and for flushed test databases (the live registry, ``django.apps.apps``)."""
 
 
 def grant(apps, grants: dict[str, list[str]]) -> None:
@@ -6,9 +7,10 @@ def grant(apps, grants: dict[str, list[str]]) -> None:
     from django.contrib.auth.management import create_permissions
 
     for app_config in apps.get_app_configs():
+        saved = getattr(app_config, "models_module", None)
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
+        app_config.models_module = saved
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for role, perms in grants.items():
