@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -41,3 +42,10 @@ class LoginView(auth_views.LoginView):
         if has_role(self.request.user, *STAFF_ROLES):
             return reverse("admin:index")
         return super().get_default_redirect_url()
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says; send them to the real icon.
+
+    Resolved per request: the hashed static name exists only after collectstatic."""
+    return redirect(static("favicon.svg"))
