@@ -8,6 +8,7 @@ Screenshots go to ``test-artifacts/`` for a person to look at.
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django.utils import translation
 
 from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
@@ -42,6 +43,10 @@ def browser_page():
         try:
             yield page
         finally:
+            # Queries the test made while Playwright ran opened a connection of their own
+            # (Playwright's sync API switches greenlets); close it so the test database can be
+            # dropped at the end of the run.
+            connections.close_all()
             context.close()
             browser.close()
 
