@@ -780,3 +780,18 @@ def test_members_of_another_organisation_are_out_of_reach(client, other_applican
     assert client.post(reverse("portal:member_remove", args=[membership.pk])).status_code == 404
     assert org.memberships.filter(user=applicant).exists()
     assert not org.memberships.filter(user=other_applicant).exists()
+
+
+def test_timeline_names_colleagues_but_only_the_department_of_cb_staff(
+    client, draft, applicant, cs_staff
+):
+    cs_staff.first_name, cs_staff.last_name = "敏", "王"
+    cs_staff.save()
+    app = services.application_submit(application=draft, by=applicant)
+    services.application_start_review(application=app, by=cs_staff)
+    client.force_login(applicant)
+    html = client.get(reverse("portal:application", args=[app.pk])).content.decode()
+    assert "Customer service department" in html
+    assert cs_staff.get_full_name() not in html
+    assert cs_staff.username not in html
+    assert (applicant.get_full_name() or applicant.username) in html

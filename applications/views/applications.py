@@ -63,6 +63,15 @@ def missing_labels(app: Application) -> list[str]:
     return [DocumentKind(k).label for k in services.missing_documents(app)]
 
 
+def _actor_for_applicant(actor, member_ids: set[int]) -> str:
+    """Colleagues by name; the certification body's staff by their department only."""
+    if actor is None:
+        return _("System")
+    if actor.pk in member_ids:
+        return actor.get_full_name() or actor.username
+    return _("Customer service department")
+
+
 def _state_label(value: str) -> str:
     try:
         return Application.State(value).label
@@ -110,6 +119,7 @@ def application_detail(request, pk):
     except ObjectDoesNotExist:
         contract = None
     missing = services.missing_documents(app)
+    member_ids = set(app.organization.memberships.values_list("user_id", flat=True))
     upload_form = None
     if permissions.can_upload_document(user, app):
         upload_form = DocumentForm(initial={"kind": missing[0] if missing else None})
@@ -134,7 +144,12 @@ def application_detail(request, pk):
                 for action in APPLICATION_ACTIONS.available(app, user)
             ],
             "timeline": [
-                {"entry": e, "source": _state_label(e.source), "target": _state_label(e.target)}
+                {
+                    "entry": e,
+                    "source": _state_label(e.source),
+                    "target": _state_label(e.target),
+                    "who": _actor_for_applicant(e.actor, member_ids),
+                }
                 for e in selectors.application_timeline(app)
             ],
             "contract": contract,
