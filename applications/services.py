@@ -621,3 +621,25 @@ def document_delete(*, document: ApplicationDocument, by) -> None:
     stored = document.file
     document.delete()
     transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+@transaction.atomic
+def document_publish(*, document: ApplicationDocument, by) -> ApplicationDocument:
+    """Make a CB document visible to the organisation (SPEC: drafts stay internal)."""
+    if not permissions.can_review(by):
+        raise forbidden(_("Only customer service publishes documents to the applicant."))
+    document = lock(document)
+    if document.published:
+        return document
+    document.published = True
+    document._history_user = by
+    document._change_reason = "published"
+    document.save(update_fields=["published"])
+    app = document.application
+    notify(
+        _members(app.organization),
+        _("A new document is available for application %(ref)s: %(name)s"),
+        params={"ref": app.reference, "name": document.original_name},
+        link=app.get_absolute_url(),
+    )
+    return document

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.html import format_html
@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import HistoryWithoutRevertMixin
+from cesi_cert.errors import DomainError
 
-from .. import selectors
+from .. import permissions, selectors, services
 from ..models import ApplicationDocument, DocumentKind
 
 
@@ -111,9 +112,33 @@ class ApplicationDocumentAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
         "published",
     )
     readonly_fields = fields
+    actions = ["publish"]
 
     def get_queryset(self, request):
         return selectors.documents_for(request.user)
+
+    def has_publish_permission(self, request):
+        return permissions.can_review(request.user)
+
+    @admin.action(
+        description=_("Publish the selected documents to the applicant"),
+        permissions=["publish"],
+    )
+    def publish(self, request, queryset):
+        """One service call per document (never ``queryset.update``: history and notices)."""
+        published = 0
+        for document in queryset.filter(published=False):
+            try:
+                services.document_publish(document=document, by=request.user)
+            except DomainError as err:
+                self.message_user(request, err.message, messages.ERROR)
+                return
+            published += 1
+        self.message_user(
+            request,
+            _("%(n)d document(s) published to the applicant.") % {"n": published},
+            messages.SUCCESS,
+        )
 
     def has_add_permission(self, request):
         return False

@@ -715,3 +715,31 @@ def test_admin_home_shows_the_work_queue(cs, business, org, applicant):
         "changes_requested": "0",
     }
     assert "?state__exact=submitted" in html
+
+
+def test_publishing_a_cb_document_makes_it_visible_and_tells_the_applicant(
+    cs, business, cs_staff, applicant, submitted
+):
+    from applications.selectors import documents_for
+    from applications.tests.factories import pdf_upload
+    from cesi_cert.models import Notification
+
+    doc = services.document_upload(
+        application=submitted, by=cs_staff, kind="other", file=pdf_upload("评审记录.pdf")
+    )
+    assert doc not in documents_for(applicant)
+    url = reverse("admin:applications_applicationdocument_changelist")
+    data = {"action": "publish", "_selected_action": [doc.pk]}
+    # Certification business sees the list but may not publish.
+    business.post(url, data)
+    doc.refresh_from_db()
+    assert doc.published is False
+    response = cs.post(url, data, follow=True)
+    assert response.status_code == 200
+    doc.refresh_from_db()
+    assert doc.published is True
+    assert doc in documents_for(applicant)
+    assert Notification.objects.filter(
+        recipient=applicant, message__contains="评审记录.pdf"
+    ).exists()
+    assert doc.history.first().history_user == cs_staff
