@@ -267,6 +267,11 @@ class ApplicationViewSet(
     ),
     destroy=extend_schema(responses={204: None, **error_responses(404, 409)}),
     download=extend_schema(responses=DOWNLOAD_RESPONSES),
+    publish=extend_schema(
+        request=None,
+        responses={200: s.DocumentSerializer, **error_responses(403, 404)},
+        description="Make a CB document visible to the organisation (customer service).",
+    ),
 )
 class DocumentViewSet(
     DownloadActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet
@@ -294,6 +299,11 @@ class DocumentViewSet(
     def destroy(self, request, *args, **kwargs):
         services.document_delete(document=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def publish(self, request, *args, **kwargs):
+        doc = services.document_publish(document=self.get_object(), by=request.user)
+        return self.output(doc)
 
     @action(detail=True, methods=["get"])
     def download(self, request, *args, **kwargs):

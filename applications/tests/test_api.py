@@ -1052,3 +1052,19 @@ def test_application_list_makes_a_bounded_number_of_queries(
     assert response.status_code == 200
     assert response.data["count"] == 15
     assert all(item["missing_documents"] == [] for item in response.data["results"])
+
+
+def test_customer_service_publishes_a_cb_document(applicant, cs_staff, draft, other_applicant):
+    from applications.tests.factories import pdf_upload
+
+    app = submitted(draft, applicant)
+    doc = services.document_upload(
+        application=app, by=cs_staff, kind="other", file=pdf_upload("意见.pdf")
+    )
+    url = f"/api/v1/documents/{doc.pk}/publish/"
+    assert client_for(applicant).post(url).status_code == 404  # not visible to them yet
+    assert client_for(other_applicant).post(url).status_code == 404
+    response = client_for(cs_staff).post(url)
+    assert response.status_code == 200
+    assert response.data["published"] is True
+    assert client_for(applicant).get(f"/api/v1/documents/{doc.pk}/").status_code == 200
