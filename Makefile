@@ -29,6 +29,7 @@ test: install
 	$(BIN)/ruff format --check .
 	$(BIN)/python manage.py makemigrations --check --dry-run --settings=cesi_cert.settings.test
 	$(BIN)/python scripts/check_messages.py
+	$(BIN)/python manage.py spectacular --validate --fail-on-warn --settings=cesi_cert.settings.test --file $(VENV)/openapi.yml
 	$(BIN)/pytest
 
 # Rebuild the .mo files after editing locale/*/LC_MESSAGES/django.po (needs GNU gettext).
