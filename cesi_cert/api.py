@@ -152,7 +152,8 @@ def id_query_param(request, name: str) -> int | None:
     raw = request.query_params.get(name)
     if raw in (None, ""):
         return None
-    if not raw.isdigit():
+    # ASCII digits only (str.isdigit() also accepts "²"), and small enough for a database id.
+    if not re.fullmatch(r"[0-9]{1,18}", raw):
         raise serializers.ValidationError({name: [_("Give a whole number.")]})
     return int(raw)
 

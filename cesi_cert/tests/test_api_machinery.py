@@ -210,3 +210,21 @@ def test_id_query_param_refuses_anything_else(query):
     with pytest.raises(serializers.ValidationError) as e:
         id_query_param(_request(None, query), "org")
     assert "org" in e.value.detail
+
+
+@pytest.mark.parametrize("raw", ["99999999999999999999999", "²", "1e3", "-1", " 1"])
+def test_id_filters_refuse_what_is_not_a_database_id(raw, applicant):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_authenticate(applicant)
+    for url in (
+        "/api/v1/sites/",
+        "/api/v1/applications/",
+        "/api/v1/documents/",
+        "/api/v1/contracts/",
+    ):
+        param = "application" if "documents" in url or "contracts" in url else "organization"
+        response = api.get(url, {param: raw})
+        assert response.status_code == 400, (url, raw)
+        assert param in response.data
