@@ -28,3 +28,6 @@ LANGUAGE_CODE = "en"
 # Serve static files from the app folders without collectstatic (no STATIC_ROOT needed).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Tests log in with client.login() (no request), which django-axes refuses; the lockout test
+# (cesi_cert/tests/test_accounts.py) puts the axes backend back.
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]

@@ -65,3 +65,51 @@ def test_sign_up_makes_an_applicant_and_refuses_a_taken_e_mail(client):
     from cesi_cert.models import User
 
     assert User.objects.get(username="newco").groups.filter(name=Role.APPLICANT).exists()
+
+
+AXES = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+
+def test_repeated_wrong_passwords_lock_the_login_for_a_while(client, settings):
+    """Brute-force guard (django-axes): portal, admin and API token share it."""
+    from rest_framework.test import APIClient
+
+    settings.AUTHENTICATION_BACKENDS = AXES
+    settings.AXES_FAILURE_LIMIT = 3
+    user = UserFactory(username="target", role=Role.APPLICANT)
+    for _ in range(3):
+        response = client.post(reverse("login"), {"username": "target", "password": "wrong"})
+    assert response.status_code == 429
+    assert 'data-testid="locked-out"' in response.content.decode()
+    # Even the right password is refused during the cool-off, on every door.
+    response = client.post(reverse("login"), {"username": "target", "password": "pass-12345"})
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+    api = APIClient()
+    token = api.post("/api/v1/auth/token/", {"username": "target", "password": "pass-12345"})
+    assert token.status_code == 400  # DRF's "unable to log in": no token during the cool-off
+    assert "token" not in token.data
+    # Another account is not affected.
+    UserFactory(username="bystander", role=Role.APPLICANT)
+    response = client.post(reverse("login"), {"username": "bystander", "password": "pass-12345"})
+    assert response.status_code == 302
+    assert user.pk != int(client.session["_auth_user_id"])
+
+
+def test_cool_off_ends(client, settings):
+    import time_machine
+    from django.utils import timezone
+
+    settings.AUTHENTICATION_BACKENDS = AXES
+    settings.AXES_FAILURE_LIMIT = 2
+    UserFactory(username="patient", role=Role.APPLICANT)
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        for _ in range(2):
+            client.post(reverse("login"), {"username": "patient", "password": "wrong"})
+        ok = {"username": "patient", "password": "pass-12345"}
+        assert client.post(reverse("login"), ok).status_code == 429
+        traveller.shift(16 * 60)
+        assert client.post(reverse("login"), ok).status_code == 302
