@@ -82,6 +82,9 @@ class Command(BaseCommand):
             contact_name="刘洋",
             contact_phone="0591-87654321",
             contact_email="liuyang@example.cn",
+            legal_status_evidence=SimpleUploadedFile(
+                "营业执照.pdf", PDF, content_type="application/pdf"
+            ),
         )
         hq = services.site_create(
             organization=org,
