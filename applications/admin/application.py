@@ -18,6 +18,7 @@ from cesi_cert.admin_tools import (
 
 from .. import permissions, selectors, services
 from ..actions import APPLICATION_ACTIONS
+from ..exports import applications_csv
 from ..models import Application, Contract
 from .contracts import ContractInline
 from .documents import DocumentInline, StaffDocumentForm
@@ -43,6 +44,7 @@ class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("organization", "scheme")
     inlines = (DocumentInline, ContractInline)
+    actions = ["export_csv"]
     fieldsets = (
         (
             None,
@@ -120,6 +122,10 @@ class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
 
     def get_timeline(self, obj):
         return selectors.application_timeline(obj)
+
+    @admin.action(description=_("Export the selected applications (CSV for Excel)"))
+    def export_csv(self, request, queryset):
+        return applications_csv(queryset)
 
     def get_inlines(self, request, obj):
         # The contract section appears once there is a contract (after "sign contract").

@@ -743,3 +743,21 @@ def test_publishing_a_cb_document_makes_it_visible_and_tells_the_applicant(
         recipient=applicant, message__contains="评审记录.pdf"
     ).exists()
     assert doc.history.first().history_user == cs_staff
+
+
+def test_customer_service_exports_applications_for_excel(cs, org, applicant, contracted):
+    from applications.tests.factories import ApplicationFactory
+
+    draft = ApplicationFactory(organization=org, created_by=applicant)
+    url = reverse("admin:applications_application_changelist")
+    response = cs.post(url, {"action": "export_csv", "_selected_action": [contracted.pk, draft.pk]})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeff")
+    lines = text.lstrip("\ufeff").splitlines()
+    assert lines[0].startswith("Reference,Organisation,Unified social credit code")
+    assert len(lines) == 3
+    contracted_row = next(line for line in lines if line.startswith(contracted.reference))
+    assert contracted.contract.number in contracted_row
+    assert org.credit_code in contracted_row
