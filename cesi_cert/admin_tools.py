@@ -20,6 +20,10 @@ Usage::
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import quote, unquote
@@ -108,6 +112,71 @@ def service_form_view(model_admin, request, *, obj, form, perform, success, **re
             messages.success(request, success(result))
             return redirect(change_url)
     return render_action_form(model_admin, request, obj=obj, form=form, **render_kwargs)
+
+
+@dataclass(frozen=True)
+class ObjectAction:
+    """A page on an admin object that runs one service with a form (not a state transition):
+    add a document, record a contract amendment … Declared on the admin in ``object_actions``."""
+
+    name: str  # URL name suffix: admin:<app>_<model>_<name>
+    route: str  # below the object's URL, e.g. "amend"
+    title: str
+    form_class: type
+    allowed: Callable  # allowed(user, obj) -> bool; the link shows only when True
+    perform: Callable  # perform(obj, by, cleaned_data) -> result (a service call)
+    success: Callable  # success(obj, result) -> message
+    refused: str = _("You cannot do this now.")
+    help_text: str = ""
+    submit_label: str | None = None
+
+
+class ObjectActionsMixin:
+    """Links in the change page's object tools, one URL and one view per :class:`ObjectAction`."""
+
+    object_actions: tuple[ObjectAction, ...] = ()
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                f"<path:object_id>/{action.route}/",
+                self.admin_site.admin_view(partial(self.object_action_view, action=action)),
+                name=f"{opts.app_label}_{opts.model_name}_{action.name}",
+            )
+            for action in self.object_actions
+        ] + super().get_urls()
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["object_action_links"] = [
+                {"url": admin_url(self, action.name, obj.pk), "title": action.title}
+                for action in self.object_actions
+                if action.allowed(request.user, obj)
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def object_action_view(self, request, object_id, *, action: ObjectAction):
+        obj = self.get_object(request, unquote(object_id))
+        if obj is None:
+            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
+        if not self.has_view_permission(request, obj):
+            raise PermissionDenied
+        if not action.allowed(request.user, obj):
+            messages.error(request, action.refused)
+            return redirect(admin_url(self, "change", obj.pk))
+        data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+        return service_form_view(
+            self,
+            request,
+            obj=obj,
+            form=action.form_class(*data),
+            perform=lambda cleaned: action.perform(obj, request.user, cleaned),
+            success=lambda result: action.success(obj, result),
+            title=action.title,
+            help_text=action.help_text,
+            submit_label=action.submit_label,
+        )
 
 
 class HistoryWithoutRevertMixin:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
-from django.urls import path
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import (
+    ObjectAction,
+    ObjectActionsMixin,
     TransitionAdminMixin,
-    admin_url,
-    service_form_view,
 )
 
 from .. import permissions, selectors, services
@@ -25,7 +21,7 @@ from .documents import DocumentInline, StaffDocumentForm
 
 
 @admin.register(Application)
-class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(ObjectActionsMixin, TransitionAdminMixin, SimpleHistoryAdmin):
     """Applications are read here and moved only by their actions (buttons on the change page)."""
 
     # The portal pages are the applicant's; staff work here.
@@ -45,6 +41,20 @@ class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
     list_select_related = ("organization", "scheme")
     inlines = (DocumentInline, ContractInline)
     actions = ["export_csv"]
+    object_actions = (
+        ObjectAction(
+            name="document_upload",
+            route="documents/upload",
+            title=_("Add a document"),
+            form_class=StaffDocumentForm,
+            allowed=permissions.can_upload_document,
+            perform=lambda app, by, data: services.document_upload(application=app, by=by, **data),
+            success=lambda app, doc: _("“%(doc)s” was added.") % {"doc": doc},
+            refused=_("You cannot add documents to this application now."),
+            help_text=_("PDF, images and office documents; size and content are checked."),
+            submit_label=_("Upload"),
+        ),
+    )
     fieldsets = (
         (
             None,
@@ -132,41 +142,3 @@ class ApplicationAdmin(TransitionAdminMixin, SimpleHistoryAdmin):
         if obj is None or not Contract.objects.filter(application=obj).exists():
             return [inline for inline in self.inlines if inline is not ContractInline]
         return self.inlines
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and permissions.can_upload_document(request.user, obj):
-            context["document_upload_url"] = admin_url(self, "document_upload", obj.pk)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/documents/upload/",
-                self.admin_site.admin_view(self.document_upload_view),
-                name="applications_application_document_upload",
-            ),
-            *super().get_urls(),
-        ]
-
-    def document_upload_view(self, request, object_id):
-        """Add a CB document to the application through ``services.document_upload``."""
-        app = self.get_object(request, unquote(object_id))
-        if app is None:
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
-        if not self.has_view_permission(request, app):
-            raise PermissionDenied
-        change_url = admin_url(self, "change", app.pk)
-        if not permissions.can_upload_document(request.user, app):
-            messages.error(request, _("You cannot add documents to this application now."))
-            return redirect(change_url)
-        return service_form_view(
-            self,
-            request,
-            obj=app,
-            form=StaffDocumentForm(request.POST or None, request.FILES or None),
-            perform=lambda data: services.document_upload(application=app, by=request.user, **data),
-            success=lambda doc: _("“%(doc)s” was added.") % {"doc": doc},
-            title=_("Add a document"),
-            help_text=_("PDF, images and office documents; size and content are checked."),
-            submit_label=_("Upload"),
-        )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from django.contrib import admin, messages
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.contrib import admin
 from django.db.models import Count
-from django.shortcuts import redirect
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -15,8 +12,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import (
     HistoryWithoutRevertMixin,
-    admin_url,
-    service_form_view,
+    ObjectAction,
+    ObjectActionsMixin,
 )
 
 from .. import forms as app_forms
@@ -125,10 +122,31 @@ class AmendmentInline(admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class ContractAdmin(ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     """Contracts are recorded by the "sign contract" action and changed only by amendments."""
 
     change_form_template = "admin/applications/contract/change_form.html"
+    object_actions = (
+        ObjectAction(
+            name="amend",
+            route="amend",
+            title=_("Record an amendment"),
+            form_class=app_forms.ContractAmendForm,
+            allowed=permissions.can_amend_contract,
+            perform=lambda contract, by, data: services.contract_amend(
+                contract=contract, by=by, **data
+            ),
+            success=lambda contract, amendment: (
+                _("Amendment %(n)s to contract %(number)s is recorded.")
+                % {"n": amendment.sequence, "number": contract.number}
+            ),
+            refused=_("You are not allowed to amend contracts."),
+            help_text=_(
+                "The contract's man-days and fee become the amended values; the previous ones are "
+                "kept with the amendment, numbered 1, 2, … in order."
+            ),
+        ),
+    )
     list_display = (
         "number",
         "application",
@@ -170,48 +188,3 @@ class ContractAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     @admin.display(description=_("amendments"), ordering="amendments_total")
     def amendment_count(self, contract):
         return contract.amendments_total
-
-    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and permissions.can_amend_contract(request.user, obj):
-            context["amend_url"] = admin_url(self, "amend", obj.pk)
-        return super().render_change_form(request, context, add, change, form_url, obj)
-
-    def get_urls(self):
-        return [
-            path(
-                "<path:object_id>/amend/",
-                self.admin_site.admin_view(self.amend_view),
-                name="applications_contract_amend",
-            ),
-            *super().get_urls(),
-        ]
-
-    def amend_view(self, request, object_id):
-        """Record a signed amendment through ``services.contract_amend``."""
-        contract = self.get_object(request, unquote(object_id))
-        if contract is None:
-            return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
-        if not self.has_view_permission(request, contract):
-            raise PermissionDenied
-        change_url = admin_url(self, "change", contract.pk)
-        if not permissions.can_amend_contract(request.user, contract):
-            messages.error(request, _("You are not allowed to amend contracts."))
-            return redirect(change_url)
-        return service_form_view(
-            self,
-            request,
-            obj=contract,
-            form=app_forms.ContractAmendForm(request.POST or None),
-            perform=lambda data: services.contract_amend(
-                contract=contract, by=request.user, **data
-            ),
-            success=lambda amendment: (
-                _("Amendment %(n)s to contract %(number)s is recorded.")
-                % {"n": amendment.sequence, "number": contract.number}
-            ),
-            title=_("Record an amendment"),
-            help_text=_(
-                "The contract's man-days and fee become the amended values; the previous ones are "
-                "kept with the amendment, numbered 1, 2, … in order."
-            ),
-        )
