@@ -7,6 +7,7 @@ and commands all call these (STYLE §3).
 
 from __future__ import annotations
 
+import uuid
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -257,7 +258,8 @@ def _check_application_fields(app: Application, sites) -> None:
 
 
 def _finalize_reference(app: Application) -> None:
-    app.reference = f"SA{app.created_at:%Y}-{app.pk:05d}"
+    """SA<year in China>-<id>: readable on the phone, unique because the id is."""
+    app.reference = f"SA{timezone.localtime(app.created_at):%Y}-{app.pk:05d}"
     Application.objects.filter(pk=app.pk).update(reference=app.reference)
 
 
@@ -284,7 +286,7 @@ def application_create(
         requested_level=requested_level or "",
         previous_certificate_number=previous_certificate_number or "",
         created_by=by,
-        reference=f"tmp-{timezone.now().timestamp()}"[:20],
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced once the id is known
     )
     sites = list(sites)
     _check_application_fields(app, sites)

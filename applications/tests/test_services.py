@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from applications import services
 from applications.models import Application, DocumentKind
@@ -232,7 +233,7 @@ def test_create_gives_a_readable_reference(org, applicant):
         scheme=Scheme.objects.get(code="outsourcing"),
         scope="信息技术外包服务",
     )
-    assert app.reference == f"SA{app.created_at:%Y}-{app.pk:05d}"
+    assert app.reference == f"SA{timezone.localtime(app.created_at):%Y}-{app.pk:05d}"
     app.refresh_from_db()
     assert app.reference.startswith("SA")
 
@@ -549,3 +550,21 @@ def test_the_last_administrator_cannot_be_removed(org, applicant):
         services.membership_remove(membership=membership, by=applicant)
     assert e.value.code == DomainError.CONFLICT
     assert org.members.filter(pk=applicant.pk).exists()
+
+
+def test_reference_year_is_the_year_in_china(org, applicant):
+    """00:30 on 1 January in Beijing is still 31 December in UTC."""
+    import datetime
+
+    import time_machine
+
+    from applications.models import Scheme
+
+    new_year_eve = datetime.datetime(
+        2026, 12, 31, 16, 30, tzinfo=datetime.UTC
+    )  # 2027-01-01 00:30 +8
+    with time_machine.travel(new_year_eve, tick=False):
+        app = services.application_create(
+            organization=org, by=applicant, scheme=Scheme.objects.get(code="csmm"), scope="软件开发"
+        )
+    assert app.reference.startswith("SA2027-")
