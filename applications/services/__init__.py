@@ -1,0 +1,57 @@
+"""Every action on organisations, applications and contracts: the only writers of their state.
+
+Each function runs in one transaction, checks permission, and raises
+:class:`cesi_cert.errors.DomainError` for anything the user must fix. Admin, portal, API, tasks
+and commands all call these (STYLE §3).
+"""
+
+from .applications import (
+    application_accept,
+    application_create,
+    application_reject,
+    application_request_changes,
+    application_start_review,
+    application_submit,
+    application_update,
+    application_withdraw,
+    missing_documents,
+)
+from .contracts import application_sign_contract, contract_amend
+from .documents import document_delete, document_publish, document_upload
+from .organizations import (
+    ORGANIZATION_FIELDS,
+    ORGANIZATION_FILES,
+    membership_add,
+    membership_remove,
+    organization_create,
+    organization_update,
+    site_create,
+    site_delete,
+    site_update,
+)
+
+__all__ = [
+    "ORGANIZATION_FIELDS",
+    "ORGANIZATION_FILES",
+    "application_accept",
+    "application_create",
+    "application_reject",
+    "application_request_changes",
+    "application_sign_contract",
+    "application_start_review",
+    "application_submit",
+    "application_update",
+    "application_withdraw",
+    "contract_amend",
+    "document_delete",
+    "document_publish",
+    "document_upload",
+    "membership_add",
+    "membership_remove",
+    "missing_documents",
+    "organization_create",
+    "organization_update",
+    "site_create",
+    "site_delete",
+    "site_update",
+]

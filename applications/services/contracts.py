@@ -1,0 +1,106 @@
+"""The certification contract (§3.1.4) and its amendments."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from cesi_cert.errors import forbidden, invalid
+from cesi_cert.notifications import notify
+from cesi_cert.transitions import lock, run_transition
+
+from .. import permissions
+from ..models import (
+    Application,
+    Contract,
+    ContractAmendment,
+)
+from ._common import begin, members
+
+
+def _check_money(man_days, fee_quote):
+    if man_days is None or Decimal(man_days) <= 0:
+        raise invalid("man_days", _("Man-days must be greater than zero."))
+    if fee_quote is None or Decimal(fee_quote) < 0:
+        raise invalid("fee_quote", _("The fee quote cannot be negative."))
+
+
+@transaction.atomic
+def application_sign_contract(
+    *,
+    application: Application,
+    by,
+    number: str = "",
+    signed_on,
+    man_days,
+    fee_quote,
+    notes: str = "",
+) -> Application:
+    """§3.1.4: record the signed certification contract; the application is then contracted."""
+    app = begin(application, "sign_contract", by)
+    _check_money(man_days, fee_quote)
+    if signed_on and signed_on > timezone.localdate():
+        raise invalid("signed_on", _("The signing date cannot be in the future."))
+    number = (number or "").strip() or f"HT-{app.reference}"
+    if Contract.objects.filter(number=number).exists():
+        raise invalid(
+            "number", _("Contract number %(number)s is already used.") % {"number": number}
+        )
+    run_transition(
+        app, "sign_contract", by=by, reason=_("Contract %(number)s") % {"number": number}
+    )
+    contract = Contract(
+        application=app,
+        number=number,
+        signed_on=signed_on,
+        man_days=man_days,
+        fee_quote=fee_quote,
+        notes=notes,
+        signed_by=by,
+    )
+    contract._history_user = by
+    contract.save()
+    notify(
+        members(app.organization),
+        _("Contract %(number)s for application %(ref)s is recorded."),
+        params={"number": number, "ref": app.reference},
+        link=app.get_absolute_url(),
+    )
+    return app
+
+
+@transaction.atomic
+def contract_amend(
+    *, contract: Contract, by, signed_on, description: str, man_days, fee_quote
+) -> ContractAmendment:
+    """Record a signed amendment and bring the contract's man-days and fee up to date."""
+    if not permissions.can_amend_contract(by, contract):
+        raise forbidden()
+    if not (description or "").strip():
+        raise invalid("description", _("Describe what the amendment changes."))
+    _check_money(man_days, fee_quote)
+    contract = lock(contract)
+    if signed_on < contract.signed_on:
+        raise invalid("signed_on", _("An amendment cannot be signed before the contract."))
+    sequence = (
+        contract.amendments.order_by("-sequence").values_list("sequence", flat=True).first() or 0
+    ) + 1
+    amendment = ContractAmendment.objects.create(
+        contract=contract,
+        sequence=sequence,
+        signed_on=signed_on,
+        description=description,
+        man_days_before=contract.man_days,
+        man_days_after=man_days,
+        fee_quote_before=contract.fee_quote,
+        fee_quote_after=fee_quote,
+        created_by=by,
+    )
+    contract.man_days, contract.fee_quote = man_days, fee_quote
+    contract._history_user = by
+    contract._change_reason = f"amendment {sequence}"
+    contract.save()
+    return amendment

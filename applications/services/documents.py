@@ -1,0 +1,94 @@
+"""Application materials and CB documents: upload, remove, publish."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from cesi_cert.errors import DomainError, forbidden, invalid
+from cesi_cert.files import check_upload
+from cesi_cert.notifications import notify
+from cesi_cert.transitions import lock
+
+from .. import permissions
+from ..models import (
+    Application,
+    ApplicationDocument,
+    DocumentKind,
+)
+from ._common import members
+
+
+@transaction.atomic
+def document_upload(
+    *,
+    application: Application,
+    by,
+    kind: str,
+    file,
+    description: str = "",
+    published: bool | None = None,
+) -> ApplicationDocument:
+    """Attach material to an application after checking size, type and content."""
+    app = lock(application)
+    if not permissions.can_upload_document(by, app):
+        raise DomainError(
+            _(
+                "Materials can be added only while the application is a draft or changes are requested."
+            ),
+            code=DomainError.CONFLICT,
+        )
+    checked = check_upload(file, field="file")
+    if kind not in DocumentKind.values:
+        raise invalid("kind", _("Choose what kind of document this is."))
+    applicant_upload = permissions.is_member(by, app.organization)
+    file.name = f"upload.{checked.extension}"
+    doc = ApplicationDocument(
+        application=app,
+        kind=kind,
+        file=file,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        sha256=checked.sha256,
+        description=description,
+        uploaded_by=by,
+        # What the applicant sends is theirs to see; a CB document stays internal until published.
+        published=True if applicant_upload else bool(published),
+    )
+    doc._history_user = by
+    doc.save()
+    return doc
+
+
+@transaction.atomic
+def document_delete(*, document: ApplicationDocument, by) -> None:
+    lock(document.application)
+    if not permissions.can_delete_document(by, document):
+        raise DomainError(_("This document can no longer be removed."), code=DomainError.CONFLICT)
+    document._history_user = by
+    stored = document.file
+    document.delete()
+    transaction.on_commit(lambda: stored.storage.delete(stored.name))
+
+
+@transaction.atomic
+def document_publish(*, document: ApplicationDocument, by) -> ApplicationDocument:
+    """Make a CB document visible to the organisation (SPEC: drafts stay internal)."""
+    if not permissions.can_review(by):
+        raise forbidden(_("Only customer service publishes documents to the applicant."))
+    document = lock(document)
+    if document.published:
+        return document
+    document.published = True
+    document._history_user = by
+    document._change_reason = "published"
+    document.save(update_fields=["published"])
+    app = document.application
+    notify(
+        members(app.organization),
+        _("A new document is available for application %(ref)s: %(name)s"),
+        params={"ref": app.reference, "name": document.original_name},
+        link=app.get_absolute_url(),
+    )
+    return document

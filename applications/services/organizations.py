@@ -1,0 +1,218 @@
+"""Organisations (§2), their sites and members."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from cesi_cert.errors import DomainError, forbidden, invalid
+from cesi_cert.files import check_upload
+from cesi_cert.notifications import notify
+from cesi_cert.roles import Role
+from cesi_cert.transitions import lock
+
+from .. import permissions
+from ..models import (
+    Application,
+    Membership,
+    Organization,
+    Site,
+)
+from ..validators import normalize_credit_code, validate_credit_code
+
+ORGANIZATION_FIELDS = (
+    "name_zh",
+    "name_en",
+    "credit_code",
+    "address_zh",
+    "address_en",
+    "applicant_type",
+    "part_of_legal_entity",
+    "parent_entity_name",
+    "contact_name",
+    "contact_phone",
+    "contact_email",
+)
+ORGANIZATION_FILES = ("legal_status_evidence", "independent_liability_evidence")
+
+
+def _apply_org_fields(org: Organization, fields: dict) -> None:
+    unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
+    if unknown:
+        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
+    for name in ORGANIZATION_FIELDS:
+        if name in fields:
+            setattr(org, name, fields[name])
+    org.credit_code = normalize_credit_code(org.credit_code)
+    try:
+        validate_credit_code(org.credit_code)
+    except ValidationError as e:
+        raise invalid("credit_code", e.messages[0]) from None
+    clash = Organization.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk)
+    if clash.exists():
+        raise invalid(
+            "credit_code",
+            _(
+                "An organisation with this credit code is already registered; ask its administrator to add you."
+            ),
+        )
+    # §2.2 a: part of a legal entity → name it and show it bears legal liability itself.
+    if org.part_of_legal_entity:
+        if not org.parent_entity_name:
+            raise invalid(
+                "parent_entity_name",
+                _("Name the legal entity this organisation belongs to (§2.2 a)."),
+            )
+        if not org.independent_liability_evidence and not fields.get(
+            "independent_liability_evidence"
+        ):
+            raise invalid(
+                "independent_liability_evidence",
+                _(
+                    "Upload evidence that the organisation can bear legal liability independently (§2.2 a)."
+                ),
+            )
+    for name in ORGANIZATION_FILES:
+        upload = fields.get(name)
+        if upload:
+            checked = check_upload(upload, field=name)
+            upload.name = f"evidence.{checked.extension}"
+            setattr(org, name, upload)
+
+
+@transaction.atomic
+def organization_create(*, by, **fields) -> Organization:
+    """Register an organisation; its creator becomes its first member (SPEC public contract)."""
+    if not permissions.can_create_organization(by):
+        raise forbidden(_("Only applicant accounts can register an organisation."))
+    org = Organization()
+    _apply_org_fields(org, fields)
+    org._history_user = by
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError:
+        raise invalid(
+            "credit_code", _("An organisation with this credit code is already registered.")
+        ) from None
+    Membership.objects.create(user=by, organization=org, is_admin=True)
+    by.__dict__.pop("_cesi_org_ids", None)
+    return org
+
+
+@transaction.atomic
+def organization_update(*, organization: Organization, by, **fields) -> Organization:
+    if not permissions.can_edit_organization(by, organization):
+        raise forbidden()
+    org = lock(organization)
+    _apply_org_fields(org, fields)
+    org._history_user = by
+    org.save()
+    return org
+
+
+@transaction.atomic
+def membership_add(
+    *, organization: Organization, by, email: str, is_admin: bool = False
+) -> Membership:
+    """Let another applicant account act for the organisation (found by its e-mail address)."""
+    if not permissions.can_manage_members(by, organization):
+        raise forbidden(_("Only an administrator of the organisation can add members."))
+    email = (email or "").strip()
+    user = (
+        get_user_model().objects.filter(email__iexact=email, is_active=True).first()
+        if email
+        else None
+    )
+    if user is None or not user.groups.filter(name=Role.APPLICANT).exists():
+        raise invalid(
+            "email",
+            _(
+                "No applicant account uses this e-mail address; ask your colleague to sign up first."
+            ),
+        )
+    if organization.memberships.filter(user=user).exists():
+        raise invalid(
+            "email",
+            _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username},
+        )
+    membership = Membership.objects.create(user=user, organization=organization, is_admin=is_admin)
+    notify(
+        [user],
+        _("You can now act for %(org)s in the portal."),
+        params={"org": organization.name_zh},
+        link=organization.get_absolute_url(),
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by) -> None:
+    """Remove a member; an organisation always keeps at least one administrator."""
+    organization = lock(membership.organization)
+    if not permissions.can_manage_members(by, organization):
+        raise forbidden(_("Only an administrator of the organisation can remove members."))
+    admins = organization.memberships.filter(is_admin=True).exclude(pk=membership.pk)
+    if membership.is_admin and not admins.exists():
+        raise DomainError(
+            _(
+                "The organisation needs at least one administrator; make someone else administrator first."
+            ),
+            code=DomainError.CONFLICT,
+        )
+    membership.delete()
+
+
+def _check_site(organization, name, address, activities):
+    if not (name or "").strip():
+        raise invalid("name", _("Give the site a name."))
+    if not (address or "").strip():
+        raise invalid("address", _("Give the site's address."))
+    if not (activities or "").strip():
+        raise invalid("activities", _("Describe the service activities at this site."))
+
+
+@transaction.atomic
+def site_create(*, organization, by, name, address, activities, is_central=False) -> Site:
+    if not permissions.can_edit_organization(by, organization):
+        raise forbidden()
+    _check_site(organization, name, address, activities)
+    site = Site(
+        organization=organization,
+        name=name,
+        address=address,
+        activities=activities,
+        is_central=is_central,
+    )
+    site._history_user = by
+    site.save()
+    return site
+
+
+@transaction.atomic
+def site_update(*, site: Site, by, **fields) -> Site:
+    if not permissions.can_edit_organization(by, site.organization):
+        raise forbidden()
+    site = lock(site)
+    for name in ("name", "address", "activities", "is_central"):
+        if name in fields:
+            setattr(site, name, fields[name])
+    _check_site(site.organization, site.name, site.address, site.activities)
+    site._history_user = by
+    site.save()
+    return site
+
+
+@transaction.atomic
+def site_delete(*, site: Site, by) -> None:
+    if not permissions.can_edit_organization(by, site.organization):
+        raise forbidden()
+    if site.applications.exclude(state=Application.State.DRAFT).exists():
+        raise DomainError(
+            _("This site is part of an application already handed in; it cannot be deleted."),
+            code=DomainError.CONFLICT,
+        )
+    site._history_user = by
+    site.delete()
