@@ -23,7 +23,8 @@ RUN pip install --no-cache-dir .
 COPY . .
 RUN DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build python manage.py collectstatic --noinput
 
-RUN useradd --system --home /app cesi && mkdir -p /app/var && chown -R cesi /app/var
+# The private-media volume takes its owner from this folder when first created.
+RUN useradd --system --home /app cesi && mkdir -p /app/var/private && chown -R cesi /app/var
 USER cesi
 EXPOSE 8000
 CMD ["gunicorn", "cesi_cert.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
