@@ -1,0 +1,104 @@
+"""Time the busiest pages and count their queries with many applications on file.
+
+    .venv/bin/python bench/pages.py [--applications 2000] [--repeat 20]
+
+Builds a throw-away SQLite database (or the one DATABASE_URL names, in a test database), fills
+it with organisations and applications through the factories, then requests each page with
+Django's test client and prints the median and 95th-percentile time and the query count.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cesi_cert.settings.test")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--applications", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=20)
+    args = parser.parse_args()
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.runner import DiscoverRunner
+    from django.test.utils import CaptureQueriesContext, setup_test_environment
+
+    setup_test_environment()
+    runner = DiscoverRunner(verbosity=0)
+    old = runner.setup_databases()
+    try:
+        run(args, connection, CaptureQueriesContext)
+    finally:
+        runner.teardown_databases(old)
+
+
+def run(args, connection, CaptureQueriesContext) -> None:
+    from django.test import Client
+    from rest_framework.test import APIClient
+
+    from applications.models import Application
+    from applications.tests.factories import (
+        ApplicationFactory,
+        OrganizationFactory,
+        SiteFactory,
+        UserFactory,
+        applicant_of,
+    )
+    from cesi_cert.roles import Role
+
+    started = time.perf_counter()
+    orgs = [OrganizationFactory() for _ in range(max(1, args.applications // 20))]
+    sites = {org.pk: SiteFactory(organization=org) for org in orgs}
+    applicant = applicant_of(orgs[0], username="bench-applicant")
+    states = [s for s, _ in Application.State.choices]
+    for i in range(args.applications):
+        org = orgs[i % len(orgs)]
+        ApplicationFactory(
+            organization=org,
+            created_by=applicant,
+            state=states[i % len(states)],
+            sites=[sites[org.pk]],
+        )
+    staff = UserFactory(username="bench-kefu", role=Role.CUSTOMER_SERVICE)
+    print(
+        f"{args.applications} applications in {len(orgs)} organisations "
+        f"({time.perf_counter() - started:.1f} s to build), {connection.vendor}"
+    )
+
+    web_staff, web_applicant, api = Client(), Client(), APIClient()
+    web_staff.force_login(staff)
+    web_applicant.force_login(applicant)
+    api.force_authenticate(staff)
+    own = Application.objects.filter(organization=orgs[0]).first()
+    pages = [
+        ("admin: application list", web_staff, "/admin/applications/application/"),
+        ("admin: application page", web_staff, f"/admin/applications/application/{own.pk}/change/"),
+        ("admin: home (work queue)", web_staff, "/admin/"),
+        ("portal: home", web_applicant, "/portal/"),
+        ("portal: application page", web_applicant, f"/portal/applications/{own.pk}/"),
+        ("API: applications, page 1", api, "/api/v1/applications/"),
+    ]
+    print(f"{'page':<28} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
+    for label, client, url in pages:
+        timings = []
+        for _ in range(args.repeat):
+            with CaptureQueriesContext(connection) as queries:
+                t0 = time.perf_counter()
+                response = client.get(url)
+                timings.append((time.perf_counter() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+        timings.sort()
+        p95 = timings[min(len(timings) - 1, int(len(timings) * 0.95))]
+        print(f"{label:<28} {statistics.median(timings):>10.1f} {p95:>8.1f} {len(queries):>8}")
+
+
+if __name__ == "__main__":
+    main()
