@@ -42,20 +42,12 @@ def can_manage_members(user, organization) -> bool:
     return organization.memberships.filter(user=user, is_admin=True).exists()
 
 
-def can_view_organization(user, organization) -> bool:
-    return is_cb_staff(user) or is_member(user, organization)
-
-
 def can_edit_organization(user, organization) -> bool:
     return can_act_for(user, organization) or has_role(user, Role.CUSTOMER_SERVICE)
 
 
 def can_create_organization(user) -> bool:
     return has_role(user, Role.APPLICANT)
-
-
-def can_view_application(user, application) -> bool:
-    return is_cb_staff(user) or is_member(user, application.organization)
 
 
 def can_edit_application(user, application) -> bool:

@@ -7,7 +7,7 @@ from django.db.models import Count, Prefetch, QuerySet
 from cesi_cert.transitions import transition_log
 
 from . import permissions
-from .models import Application, ApplicationDocument, Organization, Scheme, Site
+from .models import Application, ApplicationDocument, Organization, Site
 
 
 def organizations_for(user) -> QuerySet[Organization]:
@@ -50,10 +50,6 @@ def documents_for(user) -> QuerySet[ApplicationDocument]:
     if not user.is_authenticated:
         return qs.none()
     return qs.filter(application__organization__memberships__user=user, published=True)
-
-
-def active_schemes() -> QuerySet[Scheme]:
-    return Scheme.objects.filter(is_active=True)
 
 
 def application_timeline(application: Application):
