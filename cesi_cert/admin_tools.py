@@ -114,6 +114,25 @@ def service_form_view(model_admin, request, *, obj, form, perform, success, **re
     return render_action_form(model_admin, request, obj=obj, form=form, **render_kwargs)
 
 
+class ReadOnlyInlineMixin:
+    """An inline that only shows rows: they change through services, never through the form."""
+
+    extra = 0
+    can_delete = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @dataclass(frozen=True)
 class ObjectAction:
     """A page on an admin object that runs one service with a form (not a state transition):

@@ -14,6 +14,7 @@ from cesi_cert.admin_tools import (
     HistoryWithoutRevertMixin,
     ObjectAction,
     ObjectActionsMixin,
+    ReadOnlyInlineMixin,
 )
 
 from .. import forms as app_forms
@@ -21,7 +22,7 @@ from .. import permissions, services
 from ..models import Contract, ContractAmendment
 
 
-class ContractInline(admin.StackedInline):
+class ContractInline(ReadOnlyInlineMixin, admin.StackedInline):
     model = Contract
     verbose_name_plural = _("contract")
     fields = (
@@ -33,18 +34,6 @@ class ContractInline(admin.StackedInline):
         "signed_by",
         "amendment_list",
     )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("contract number"))
     def contract_link(self, contract):
@@ -82,7 +71,7 @@ def _amendment_list(contract):
     return format_html("<ol>{}</ol>", format_html_join("", "<li>{}</li>", items))
 
 
-class AmendmentInline(admin.TabularInline):
+class AmendmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ContractAmendment
     fields = (
         "sequence",
@@ -92,18 +81,6 @@ class AmendmentInline(admin.TabularInline):
         "fee_change",
         "recorded_by",
     )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("created_by")

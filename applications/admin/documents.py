@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cesi_cert.admin_tools import HistoryWithoutRevertMixin
+from cesi_cert.admin_tools import HistoryWithoutRevertMixin, ReadOnlyInlineMixin
 from cesi_cert.errors import DomainError
 
 from .. import permissions, selectors, services
@@ -21,7 +21,7 @@ def _download_link(document: ApplicationDocument):
     return format_html('<a href="{}">{}</a>', document.get_download_url(), _("Download"))
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = ApplicationDocument
     fields = (
         "kind",
@@ -33,23 +33,11 @@ class DocumentInline(admin.TabularInline):
         "published",
         "download",
     )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     verbose_name_plural = _("materials and documents")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("uploaded_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("size"))
     def size_display(self, doc):
