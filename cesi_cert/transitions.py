@@ -167,3 +167,24 @@ class ActionSet:
             errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
             raise DomainError(_("Please correct the errors below."), errors=errors)
         return action.service(**{self.subject: obj}, by=by, **form.cleaned_data)
+
+
+# --- the actions registry (ARCHITECTURE "The kernel's extension points") ----------------------
+
+_action_sets: dict[type, ActionSet] = {}
+
+
+def register_actions(model: type, action_set: ActionSet) -> None:
+    """Declare ``action_set`` as the actions of ``model`` (called in ``AppConfig.ready()``)."""
+    _action_sets[model] = action_set
+
+
+def actions_for(model_or_obj) -> ActionSet | None:
+    """The registered :class:`ActionSet` of a model (or of an object's model)."""
+    model = model_or_obj if isinstance(model_or_obj, type) else type(model_or_obj)
+    return _action_sets.get(model._meta.concrete_model if hasattr(model, "_meta") else model)
+
+
+def registered_actions() -> dict[type, ActionSet]:
+    """Every registered model with its action set (tests check each one)."""
+    return dict(_action_sets)
