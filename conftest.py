@@ -139,3 +139,54 @@ def draft(org, applicant):
     app = ApplicationFactory(organization=org, created_by=applicant)
     complete_documents(app, by=applicant)
     return app
+
+
+#: One queue per test session: Celery caches its queue set on first use, so every test that
+#: starts a worker must use the same name.
+_CELERY_TEST_QUEUE = f"test-{os.getpid()}"
+
+
+@pytest.fixture
+def live_celery_worker():
+    """A real Celery worker (solo pool, in a thread) consuming from Redis for the test's length.
+
+    Use with ``@pytest.mark.redis`` and ``django_db(transaction=True)``: the worker reads what
+    the test committed. Tasks are sent through the broker, not run eagerly.
+    """
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connection
+
+    from cesi_cert.celery import app as celery_app
+
+    saved = {
+        k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
+    }
+    celery_app.conf.update(
+        task_always_eager=False,
+        broker_url=os.environ["CELERY_BROKER_URL"],
+        task_default_queue=_CELERY_TEST_QUEUE,
+    )
+
+    def close_worker_connection(**kwargs):
+        connection.close()  # the worker thread's own connection, as the real worker does
+
+    task_postrun.connect(close_worker_connection, weak=False)
+    try:
+        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield celery_app
+    finally:
+        task_postrun.disconnect(close_worker_connection)
+        celery_app.conf.update(saved)
+
+
+def wait_for(predicate, timeout: float = 15.0) -> bool:
+    """Poll ``predicate`` until it is true or ``timeout`` seconds pass (work done by a worker)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return bool(predicate())

@@ -30,7 +30,7 @@ from drf_spectacular.utils import (
     extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import serializers, status
+from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -156,6 +156,40 @@ def id_query_param(request, name: str) -> int | None:
     if not re.fullmatch(r"[0-9]{1,18}", raw):
         raise serializers.ValidationError({name: [_("Give a whole number.")]})
     return int(raw)
+
+
+def id_filter_param(name: str, description: str) -> OpenApiParameter:
+    """drf-spectacular description of an integer filter read with :func:`id_query_param`."""
+    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.QUERY, description=description)
+
+
+# --- the base of every writing viewset -----------------------------------------------------
+
+
+class ServiceViewSet(viewsets.GenericViewSet):
+    """A viewset whose writes validate the request's shape, then call a service.
+
+    ``input_serializers`` maps an action to the serializer of what it accepts (also what the
+    browsable API's form shows); everything else reads with ``serializer_class``. A write is
+    ``self.validated()`` → ``services.<entity>_<action>(…, by=request.user)`` → ``self.output()``;
+    the service's :class:`DomainError` becomes 400/403/409 in :func:`exception_handler`.
+    """
+
+    input_serializers: dict[str, type] = {}
+
+    def get_serializer_class(self):
+        return self.input_serializers.get(getattr(self, "action", None)) or self.serializer_class
+
+    def validated(self, *, partial: bool = False) -> dict:
+        serializer = self.get_serializer(data=self.request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        return dict(serializer.validated_data)
+
+    def output(self, obj, *, status_code=status.HTTP_200_OK, serializer_class=None) -> Response:
+        serializer_class = serializer_class or self.serializer_class
+        return Response(
+            serializer_class(obj, context=self.get_serializer_context()).data, status=status_code
+        )
 
 
 # --- the transitions endpoint ----------------------------------------------------------------

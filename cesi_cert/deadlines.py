@@ -36,6 +36,10 @@ def register(name: str, *, due, act) -> None:
     _registry[name] = Sweep(name, due, act)
 
 
+def unregister(name: str) -> None:
+    _registry.pop(name, None)
+
+
 def sweeps() -> list[Sweep]:
     return [_registry[k] for k in sorted(_registry)]
 

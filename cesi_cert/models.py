@@ -54,6 +54,15 @@ class TransitionLog(models.Model):
     def __str__(self):
         return f"{self.content_type.model}#{self.object_id} {self.source}→{self.target}"
 
+    @property
+    def by_system(self) -> bool:
+        """No actor means the system acted (a sweep or an event handler; the reason names it)."""
+        return self.actor_id is None
+
+    @property
+    def actor_label(self) -> str:
+        return str(self.actor) if self.actor_id else str(_("System"))
+
 
 class Notification(models.Model):
     """An in-app message for one user (also e-mailed when the user has an address)."""

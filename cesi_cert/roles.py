@@ -38,6 +38,13 @@ def has_role(user, *roles: str) -> bool:
     return bool(roles_of(user) & set(roles))
 
 
+def users_with_role(*roles: str):
+    """Active users holding any of ``roles`` (the recipients of a notice to a department)."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(groups__name__in=roles, is_active=True).distinct()
+
+
 def ensure_role_groups(group_model=None) -> None:
     """Create the role groups that are missing (migration ``0002_roles``; flushed test databases)."""
     if group_model is None:

@@ -19,8 +19,10 @@ from rest_framework.response import Response
 from cesi_cert.api import (
     DOWNLOAD_RESPONSES,
     DownloadActionsMixin,
+    ServiceViewSet,
     TransitionsViewSetMixin,
     error_responses,
+    id_filter_param,
     id_query_param,
 )
 from cesi_cert.files import serve_private_file
@@ -29,35 +31,6 @@ from .. import permissions, selectors, services
 from ..actions import APPLICATION_ACTIONS
 from ..models import Application, ApplicationDocument, Contract, Organization, Scheme, Site
 from . import serializers as s
-
-
-def _filter_param(name: str, description: str) -> OpenApiParameter:
-    return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.QUERY, description=description)
-
-
-class _ServiceViewSet(viewsets.GenericViewSet):
-    """A viewset whose writes validate the request's shape, then call a service.
-
-    ``input_serializers`` maps an action to the serializer of what it accepts (also what the
-    browsable API's form shows); everything else reads with ``serializer_class``.
-    """
-
-    input_serializers: dict[str, type] = {}
-
-    def get_serializer_class(self):
-        return self.input_serializers.get(getattr(self, "action", None)) or self.serializer_class
-
-    def validated(self, *, partial: bool = False) -> dict:
-        serializer = self.get_serializer(data=self.request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        return dict(serializer.validated_data)
-
-    def output(self, obj, *, status_code=status.HTTP_200_OK, serializer_class=None) -> Response:
-        serializer_class = serializer_class or self.serializer_class
-        return Response(
-            serializer_class(obj, context=self.get_serializer_context()).data, status=status_code
-        )
-
 
 # --- schemes -------------------------------------------------------------------------------
 
@@ -88,7 +61,7 @@ class SchemeViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: s.OrganizationSerializer, **error_responses(400, 403, 404)},
     ),
 )
-class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet):
+class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """Your organisations (every organisation for CB staff)."""
 
     serializer_class = s.OrganizationSerializer
@@ -123,7 +96,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Ser
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[_filter_param("organization", "Only this organisation's sites.")]
+        parameters=[id_filter_param("organization", "Only this organisation's sites.")]
     ),
     create=extend_schema(
         request=s.SiteCreateSerializer,
@@ -139,7 +112,7 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Ser
     ),
     destroy=extend_schema(responses={204: None, **error_responses(403, 404, 409)}),
 )
-class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet):
+class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
     """Sites of your organisations (§3.2.2.2)."""
 
     serializer_class = s.SiteSerializer
@@ -184,7 +157,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceView
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            _filter_param("organization", "Only this organisation's applications."),
+            id_filter_param("organization", "Only this organisation's applications."),
             OpenApiParameter(
                 "state",
                 OpenApiTypes.STR,
@@ -209,7 +182,7 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceView
     ),
 )
 class ApplicationViewSet(
-    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
 ):
     """Applications for certification (§3.1) and their transitions."""
 
@@ -258,7 +231,7 @@ class ApplicationViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[_filter_param("application", "Only this application's documents.")]
+        parameters=[id_filter_param("application", "Only this application's documents.")]
     ),
     create=extend_schema(
         request={"multipart/form-data": s.DocumentInputSerializer},
@@ -274,7 +247,7 @@ class ApplicationViewSet(
     ),
 )
 class DocumentViewSet(
-    DownloadActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, _ServiceViewSet
+    DownloadActionsMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
 ):
     """Application materials (§3.1.3) you may see."""
 
@@ -320,7 +293,7 @@ class DocumentViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[_filter_param("application", "Only this application's contract.")]
+        parameters=[id_filter_param("application", "Only this application's contract.")]
     ),
     amendments=extend_schema(
         request=s.ContractAmendInputSerializer,
@@ -328,7 +301,7 @@ class DocumentViewSet(
         description="Record a signed amendment (customer service); the contract takes its man-days and fee.",
     ),
 )
-class ContractViewSet(viewsets.ReadOnlyModelViewSet, _ServiceViewSet):
+class ContractViewSet(viewsets.ReadOnlyModelViewSet, ServiceViewSet):
     """Certification contracts (§3.1.4) of the applications you may see."""
 
     serializer_class = s.ContractSerializer

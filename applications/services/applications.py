@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import DomainError, forbidden, invalid
 from cesi_cert.notifications import notify
-from cesi_cert.roles import Role
-from cesi_cert.transitions import lock, run_transition
+from cesi_cert.roles import Role, users_with_role
+from cesi_cert.transitions import begin, lock, run_transition
 
 from .. import permissions
 from ..models import (
@@ -20,7 +20,7 @@ from ..models import (
     Application,
     DocumentKind,
 )
-from ._common import begin, members, staff
+from ._common import members
 
 
 def _check_application_fields(app: Application, sites) -> None:
@@ -129,7 +129,9 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
         )
     resubmission = app.state == Application.State.CHANGES_REQUESTED
     run_transition(app, "submit", by=by, reason=reason)
-    recipients = [app.reviewer] if resubmission and app.reviewer else staff(Role.CUSTOMER_SERVICE)
+    recipients = (
+        [app.reviewer] if resubmission and app.reviewer else users_with_role(Role.CUSTOMER_SERVICE)
+    )
     notify(
         recipients,
         _("%(org)s answered the change request on application %(ref)s.")
@@ -239,7 +241,7 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
     run_transition(app, "withdraw", by=by, reason=reason)
     if was != Application.State.DRAFT:
         notify(
-            staff(Role.CUSTOMER_SERVICE)
+            users_with_role(Role.CUSTOMER_SERVICE)
             if permissions.is_member(by, app.organization)
             else members(app.organization),
             _("Application %(ref)s was withdrawn."),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import forbidden, invalid
 from cesi_cert.notifications import notify
-from cesi_cert.transitions import lock, run_transition
+from cesi_cert.transitions import begin, lock, run_transition
 
 from .. import permissions
 from ..models import (
@@ -18,7 +18,7 @@ from ..models import (
     Contract,
     ContractAmendment,
 )
-from ._common import begin, members
+from ._common import members
 
 
 def _check_money(man_days, fee_quote):

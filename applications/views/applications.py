@@ -6,18 +6,18 @@ from django.contrib import messages
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from cesi_cert.errors import DomainError
-from cesi_cert.transitions import check_transition
+from cesi_cert.web import TransitionView
 
 from .. import permissions, selectors, services
 from ..actions import APPLICATION_ACTIONS
 from ..forms import ApplicationForm, DocumentForm
 from ..models import REQUIRED_DOCUMENTS, Application, DocumentKind
 from ._common import (
-    add_domain_errors,
     applicant_required,
     get_application,
     get_organization,
@@ -187,53 +187,32 @@ def application_edit(request, pk):
     return render(request, "applications/application_form.html", context)
 
 
-@applicant_required
-@require_http_methods(["GET", "POST"])
-def application_action(request, pk, name):
-    """Run one transition: its form on GET, ``APPLICATION_ACTIONS.perform`` on POST.
+@method_decorator(applicant_required, name="dispatch")
+class ApplicationActionView(TransitionView):
+    """Run one of the application's transitions (``APPLICATION_ACTIONS``) from the portal."""
 
-    A transition that is not available now (already done, wrong stage, not this user's) answers
-    with the service's message and a redirect, so a double submit is refused cleanly.
-    """
-    app = get_application(request, pk)
-    action = APPLICATION_ACTIONS.get(name)
-    if action is None:
-        raise Http404
-    form = action.form_class(data=posted(request))
-    if request.method == "POST":
-        try:
-            app = APPLICATION_ACTIONS.perform(
-                app, name, by=request.user, data=request.POST, files=request.FILES
-            )
-        except DomainError as err:
-            if err.code != DomainError.INVALID:
-                messages.error(request, err.message)
-                return redirect(app)
-            if form.is_valid():  # otherwise the form shows its own errors already
-                add_domain_errors(form, err)
-        else:
-            messages.success(
-                request,
-                _("%(action)s: done. The application is now “%(state)s”.")
-                % {"action": action.label, "state": app.get_state_display()},
-            )
-            return redirect(app)
-    elif action not in APPLICATION_ACTIONS.available(app, request.user):
-        try:
-            check_transition(app, name, by=request.user)  # raises, saying why
-            messages.error(request, _("This action is not available now."))
-        except DomainError as err:
-            messages.error(request, err.message)
-        return redirect(app)
-    return render(
-        request,
-        "applications/application_action.html",
-        {
+    template_name = "applications/application_action.html"
+
+    def get_object(self):
+        return get_application(self.request, self.kwargs["pk"])
+
+    def success_message(self, action, obj, action_set):
+        return _("%(action)s: done. The application is now “%(state)s”.") % {
+            "action": action.label,
+            "state": obj.get_state_display(),
+        }
+
+    def get_context_data(self, **context):
+        app, form = context["object"], context["form"]
+        return {
+            **context,
             "application": app,
             "organization": app.organization,
-            "action": action,
-            "form": form,
             # Warn before submitting; after a refused POST the service's message says it.
-            "missing": missing_labels(app) if name == "submit" and not form.is_bound else [],
-        },
-    )
+            "missing": missing_labels(app)
+            if context["action"].name == "submit" and not form.is_bound
+            else [],
+        }
+
+
+application_action = ApplicationActionView.as_view()

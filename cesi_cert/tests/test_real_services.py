@@ -1,9 +1,6 @@
 """Behaviour that only real servers show: row locks on PostgreSQL, Celery through Redis."""
 
-import os
 import threading
-import time
-import uuid
 
 import pytest
 from django.core import mail
@@ -15,6 +12,7 @@ from applications.tests.factories import UserFactory
 from cesi_cert.errors import DomainError
 from cesi_cert.models import TransitionLog
 from cesi_cert.roles import Role
+from conftest import wait_for
 
 
 @pytest.mark.postgres
@@ -71,34 +69,10 @@ def test_a_stale_copy_cannot_overwrite_a_newer_state(draft, applicant, cs_staff)
 
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
-def test_submission_mail_travels_through_redis_to_a_worker(draft, applicant, cs_staff):
-    from celery.contrib.testing.worker import start_worker
-    from celery.signals import task_postrun
-
-    from cesi_cert.celery import app as celery_app
-
-    queue = f"test-{uuid.uuid4().hex[:8]}"
-    saved = {
-        k: celery_app.conf[k] for k in ("task_always_eager", "broker_url", "task_default_queue")
-    }
-    celery_app.conf.update(
-        task_always_eager=False,
-        broker_url=os.environ["CELERY_BROKER_URL"],
-        task_default_queue=queue,
-    )
-
-    def close_worker_connection(**kwargs):
-        connection.close()  # the worker thread's own connection, as the real worker does
-
-    task_postrun.connect(close_worker_connection, weak=False)
-    try:
-        with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
-            services.application_submit(application=draft, by=applicant)
-            deadline = time.monotonic() + 15
-            while not mail.outbox and time.monotonic() < deadline:
-                time.sleep(0.1)
-    finally:
-        task_postrun.disconnect(close_worker_connection)
-        celery_app.conf.update(saved)
+def test_submission_mail_travels_through_redis_to_a_worker(
+    draft, applicant, cs_staff, live_celery_worker
+):
+    services.application_submit(application=draft, by=applicant)
+    wait_for(lambda: mail.outbox)
     assert [m.to for m in mail.outbox] == [[cs_staff.email]]
     assert draft.reference in mail.outbox[0].subject
