@@ -14,3 +14,7 @@ class ApplicationsConfig(AppConfig):
         from .models import Application
 
         register_actions(Application, APPLICATION_ACTIONS)
+
+        from . import panels
+
+        panels.register_all()

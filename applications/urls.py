@@ -1,16 +1,19 @@
 """The applicant portal, mounted at /portal/ (namespace ``portal``)."""
 
 from django.urls import path
+from django.views.generic import RedirectView
+
+from cesi_cert.workspaces import portal_home
 
 from . import views
 
 app_name = "portal"
 
 urlpatterns = [
-    path("", views.portal_home, name="home"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/read-all/", views.notifications_read_all, name="notifications_read_all"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
+    # The home page is made of the panels each app registers (cesi_cert.panels).
+    path("", portal_home, name="home"),
+    # Notifications moved to everybody's /inbox/; old bookmarks follow.
+    path("notifications/", RedirectView.as_view(pattern_name="inbox:list", permanent=True)),
     path("organizations/new/", views.organization_create, name="organization_create"),
     path("organizations/<int:pk>/", views.organization_detail, name="organization"),
     path("organizations/<int:pk>/edit/", views.organization_edit, name="organization_edit"),

@@ -6,3 +6,8 @@ class CesiCertConfig(AppConfig):
     name = "cesi_cert"
     verbose_name = _("Certification body")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .workspaces import register_inbox_panels
+
+        register_inbox_panels()

@@ -10,6 +10,13 @@ class User(AbstractUser):
     """A person using the system: staff, auditor, committee member or applicant."""
 
     phone = models.CharField(_("phone"), max_length=32, blank=True)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+        help_text=_("The language of the e-mails this person receives."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")
@@ -65,11 +72,18 @@ class TransitionLog(models.Model):
 
 
 class Notification(models.Model):
-    """An in-app message for one user (also e-mailed when the user has an address)."""
+    """An in-app message for one user (also e-mailed when the user has an address).
+
+    ``kind`` and ``params`` are what it says; it is rendered in the reader's language by
+    :mod:`cesi_cert.notifications`. ``message`` keeps the working-language (Chinese) text for
+    searching, and is what a row of a kind no longer declared shows.
+    """
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(_("kind"), max_length=64, blank=True)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
     message = models.CharField(_("message"), max_length=500)
     link = models.CharField(_("link"), max_length=500, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -83,3 +97,20 @@ class Notification(models.Model):
 
     def __str__(self):
         return self.message
+
+    def rendered(self, language: str | None = None) -> tuple[str, str]:
+        """``(subject, body)`` in ``language`` (default: the active one, i.e. the reader's)."""
+        from .notifications import one_line, render
+
+        try:
+            return render(self.kind, self.params, language)
+        except LookupError:
+            return one_line(self.message), self.message
+
+    @property
+    def text(self) -> str:
+        return self.rendered()[1]
+
+    @property
+    def subject(self) -> str:
+        return self.rendered()[0]

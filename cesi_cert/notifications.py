@@ -1,47 +1,132 @@
 """Tell people that something happened: an in-app notification and an e-mail.
 
+Each kind of notice is declared once, by the app it belongs to, with a one-line e-mail subject
+and a body, both translatable with ``%(name)s`` placeholders::
+
+    SUBMITTED = NoticeKind(
+        "application.submitted",
+        subject=_("Application %(ref)s submitted"),
+        body=_("%(org)s submitted application %(ref)s."),
+    )
+    notify(staff, SUBMITTED, params={"ref": app.reference, "org": org_name(org)}, link=url)
+
+The row stores the kind and the parameters, not a sentence: it is rendered in the **reader's**
+language — the page's language in the inbox, ``User.language`` in the e-mail. A parameter that
+has a Chinese and an English form (an organisation's name) is given as :func:`bilingual`.
+
 Services call :func:`notify` inside their transaction; the rows are written with the change and
-the e-mails are queued with ``transaction.on_commit`` so a rolled-back action sends nothing.
+the e-mails are queued with ``transaction.on_commit``, so a rolled-back action sends nothing.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import translation
+from django.utils.functional import Promise
 
 from .models import Notification
 
 log = logging.getLogger(__name__)
 
+#: Longest e-mail subject we send (RFC 5322 recommends 78 characters per header line).
+SUBJECT_MAX = 120
+#: Longest value of one parameter: a notice points to the page; it does not carry a dossier.
+PARAM_MAX = 2000
+
+_kinds: dict[str, NoticeKind] = {}
+
+
+@dataclass(frozen=True)
+class NoticeKind:
+    """One kind of notice: its key (stored on each row), e-mail subject and body."""
+
+    key: str
+    subject: Promise
+    body: Promise
+
+    def __post_init__(self):
+        if self.key in _kinds and _kinds[self.key] != self:
+            raise ValueError(f"notice kind {self.key!r} is declared twice")
+        _kinds[self.key] = self
+
+
+def notice_kind(key: str) -> NoticeKind | None:
+    return _kinds.get(key)
+
+
+def notice_kinds() -> list[NoticeKind]:
+    return [_kinds[k] for k in sorted(_kinds)]
+
+
+def bilingual(zh: str, en: str = "") -> dict[str, str]:
+    """A parameter with a Chinese and an English form; English falls back to Chinese."""
+    return {"zh-hans": zh or "", "en": en or zh or ""}
+
+
+class _Params(dict):
+    """Missing placeholders render empty rather than failing a page or an e-mail."""
+
+    def __missing__(self, key):
+        return ""
+
+
+def _param(value, language: str) -> str:
+    if isinstance(value, Mapping):
+        return str(value.get(language) or value.get(settings.LANGUAGE_CODE) or "")
+    return str(value)
+
+
+def one_line(text: str, limit: int = SUBJECT_MAX) -> str:
+    """Collapse whitespace (line breaks included) so the text is safe as a mail header."""
+    flat = " ".join(str(text).split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def render(kind_key: str, params: Mapping | None, language: str | None = None) -> tuple[str, str]:
+    """``(subject, body)`` of a notice in ``language`` (default: the active language)."""
+    kind = _kinds.get(kind_key)
+    if kind is None:
+        raise LookupError(kind_key)
+    language = language or translation.get_language() or settings.LANGUAGE_CODE
+    with translation.override(language):
+        values = _Params({k: _param(v, language) for k, v in (params or {}).items()})
+        return one_line(str(kind.subject) % values), str(kind.body) % values
+
+
+def _clean_params(params: Mapping | None) -> dict:
+    cleaned = {}
+    for key, value in (params or {}).items():
+        if isinstance(value, Mapping):
+            cleaned[key] = {lang: str(v)[:PARAM_MAX] for lang, v in value.items()}
+        else:
+            cleaned[key] = str(value)[:PARAM_MAX]
+    return cleaned
+
 
 def notify(
-    recipients: Iterable, message: str, *, params: dict | None = None, link: str = ""
+    recipients: Iterable, kind: NoticeKind, *, params: Mapping | None = None, link: str = ""
 ) -> list[Notification]:
-    """Record a notification per recipient and queue their e-mails after commit.
-
-    ``message`` is a lazy translation with ``%(name)s`` placeholders filled from ``params``; both
-    are rendered in Simplified Chinese (the certification body's working language), whatever
-    language the person who triggered it uses.
-    """
-    with translation.override("zh-hans"):
-        text = str(message)
-        if params:
-            text = text % {k: str(v) for k, v in params.items()}
+    """Record a notification of ``kind`` per recipient and queue their e-mails after commit."""
+    if not isinstance(kind, NoticeKind):
+        raise TypeError("notify() takes a NoticeKind declared by the app")
+    params = _clean_params(params)
+    # The working-language text is kept on the row for staff searching the admin.
+    _, text = render(kind.key, params, settings.LANGUAGE_CODE)
     rows = Notification.objects.bulk_create(
-        [Notification(recipient=u, message=text[:500], link=link) for u in {*recipients}]
+        [
+            Notification(recipient=u, kind=kind.key, params=params, message=text[:500], link=link)
+            for u in {*recipients}
+        ]
     )
-    ids = [n.pk for n in rows if n.pk]
-    if not ids:  # backends without RETURNING give no ids; look them up
-        ids = list(
-            Notification.objects.filter(message=text[:500], link=link, read_at=None)
-            .order_by("-pk")
-            .values_list("pk", flat=True)[: len(rows)]
-        )
-    for pk in ids:
-        transaction.on_commit(lambda pk=pk: _queue_email(pk))
+    for row in rows:
+        if row.pk is None:  # only backends without RETURNING; all ours return ids
+            raise RuntimeError("bulk_create returned no ids")
+        transaction.on_commit(lambda pk=row.pk: _queue_email(pk))
     return rows
 
 

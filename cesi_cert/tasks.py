@@ -15,10 +15,12 @@ def send_notification_email(notification_id: int) -> bool:
     n = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if n is None or not n.recipient.email:
         return False
+    # In the recipient's language; the subject is one line whatever the body holds.
+    subject, body = n.rendered(n.recipient.language)
     link = f"\n\n{settings.SITE_URL.rstrip('/')}{n.link}" if n.link else ""
     send_mail(
-        subject=n.message[:78],
-        message=f"{n.message}{link}",
+        subject=f"[{settings.CB_NAME}] {subject}",
+        message=f"{body}{link}",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[n.recipient.email],
     )

@@ -9,7 +9,10 @@ from rest_framework.routers import DefaultRouter
 
 from applications.api import urls as application_api
 
-from . import health, views
+from . import health, views, workspaces
+
+auditor_patterns = [path("", workspaces.auditor_home, name="home")]
+committee_patterns = [path("", workspaces.committee_home, name="home")]
 
 # Everything under /api/v1/ (SPEC "Public contract"): each app registers its viewsets.
 api_router = DefaultRouter()
@@ -26,7 +29,11 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("cesi_cert.account_urls")),
+    path("inbox/", include("cesi_cert.inbox_urls", namespace="inbox")),
     path("portal/", include("applications.urls", namespace="portal")),
+    # The workspaces: each app adds its pages to these lists as it arrives.
+    path("auditor/", include((auditor_patterns, "auditor"))),
+    path("committee/", include((committee_patterns, "committee"))),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_patterns)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

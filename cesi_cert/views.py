@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from .accounts import SignupForm, applicant_signup
-from .roles import STAFF_ROLES, has_role
+from .roles import Role, has_role
 
 
 def home(request):
@@ -35,12 +35,26 @@ def signup(request):
     return render(request, "registration/signup.html", {"form": form})
 
 
+#: Where a person lands after logging in without ``?next=``: the first of their roles here.
+LANDING = (
+    ((Role.CUSTOMER_SERVICE, Role.CERTIFICATION_BUSINESS), "admin:index"),
+    ((Role.TECHNICAL_COMMITTEE,), "committee:home"),
+    ((Role.AUDITOR,), "auditor:home"),
+)
+
+
 class LoginView(auth_views.LoginView):
-    """Django's login; without ``?next=`` staff land in the admin and applicants in the portal."""
+    """Django's login; without ``?next=`` each role lands in its own place (customer service and
+    certification business in the admin, the committee and auditors in their workspaces,
+    applicants in the portal)."""
 
     def get_default_redirect_url(self):
-        if has_role(self.request.user, *STAFF_ROLES):
+        user = self.request.user
+        if user.is_superuser:
             return reverse("admin:index")
+        for roles, url_name in LANDING:
+            if has_role(user, *roles):
+                return reverse(url_name)
         return super().get_default_redirect_url()
 
 

@@ -14,7 +14,7 @@ from cesi_cert.notifications import notify
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import (
     REQUIRED_DOCUMENTS,
     Application,
@@ -134,10 +134,8 @@ def application_submit(*, application: Application, by, reason: str = "") -> App
     )
     notify(
         recipients,
-        _("%(org)s answered the change request on application %(ref)s.")
-        if resubmission
-        else _("%(org)s submitted application %(ref)s."),
-        params={"ref": app.reference, "org": app.organization.name_zh},
+        notices.APPLICATION_RESUBMITTED if resubmission else notices.APPLICATION_SUBMITTED,
+        params={"ref": app.reference, "org": notices.org_name(app.organization)},
         link=reverse("admin:applications_application_change", args=[app.pk]),
     )
     return app
@@ -157,8 +155,8 @@ def application_request_changes(*, application: Application, by, changes: str) -
     app = run_transition(app, "request_changes", by=by, reason=changes, changes=changes)
     notify(
         members(app.organization),
-        _("Application %(ref)s needs changes: %(changes)s"),
-        params={"ref": app.reference, "changes": changes[:200]},
+        notices.APPLICATION_CHANGES_REQUESTED,
+        params={"ref": app.reference, "changes": changes},
         link=app.get_absolute_url(),
     )
     return app
@@ -193,7 +191,7 @@ def application_accept(
     )
     notify(
         members(app.organization),
-        _("Application %(ref)s was accepted; the contract follows."),
+        notices.APPLICATION_ACCEPTED,
         params={"ref": app.reference},
         link=app.get_absolute_url(),
     )
@@ -221,8 +219,8 @@ def application_reject(
     )
     notify(
         members(app.organization),
-        _("Application %(ref)s was rejected: %(reasons)s"),
-        params={"ref": app.reference, "reasons": reasons[:200]},
+        notices.APPLICATION_REJECTED,
+        params={"ref": app.reference, "reasons": reasons},
         link=app.get_absolute_url(),
     )
     return app
@@ -244,7 +242,7 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
             users_with_role(Role.CUSTOMER_SERVICE)
             if permissions.is_member(by, app.organization)
             else members(app.organization),
-            _("Application %(ref)s was withdrawn."),
+            notices.APPLICATION_WITHDRAWN,
             params={"ref": app.reference},
             link=app.get_absolute_url(),
         )

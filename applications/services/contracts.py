@@ -12,7 +12,7 @@ from cesi_cert.errors import forbidden, invalid
 from cesi_cert.notifications import notify
 from cesi_cert.transitions import begin, lock, run_transition
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import (
     Application,
     Contract,
@@ -65,7 +65,7 @@ def application_sign_contract(
     contract.save()
     notify(
         members(app.organization),
-        _("Contract %(number)s for application %(ref)s is recorded."),
+        notices.CONTRACT_SIGNED,
         params={"number": number, "ref": app.reference},
         link=app.get_absolute_url(),
     )

@@ -10,7 +10,7 @@ from cesi_cert.files import check_upload
 from cesi_cert.notifications import notify
 from cesi_cert.transitions import lock
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import (
     Application,
     ApplicationDocument,
@@ -87,7 +87,7 @@ def document_publish(*, document: ApplicationDocument, by) -> ApplicationDocumen
     app = document.application
     notify(
         members(app.organization),
-        _("A new document is available for application %(ref)s: %(name)s"),
+        notices.DOCUMENT_PUBLISHED,
         params={"ref": app.reference, "name": document.original_name},
         link=app.get_absolute_url(),
     )

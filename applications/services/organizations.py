@@ -13,7 +13,7 @@ from cesi_cert.notifications import notify
 from cesi_cert.roles import Role
 from cesi_cert.transitions import lock
 
-from .. import permissions
+from .. import notices, permissions
 from ..models import (
     Application,
     Membership,
@@ -141,8 +141,8 @@ def membership_add(
     membership = Membership.objects.create(user=user, organization=organization, is_admin=is_admin)
     notify(
         [user],
-        _("You can now act for %(org)s in the portal."),
-        params={"org": organization.name_zh},
+        notices.MEMBERSHIP_ADDED,
+        params={"org": notices.org_name(organization)},
         link=organization.get_absolute_url(),
     )
     return membership

@@ -100,7 +100,7 @@ def test_language_switcher_changes_the_page_language(client, db):
 
 
 @pytest.mark.parametrize(
-    "url", ["/portal/", "/portal/organizations/new/", "/portal/notifications/"]
+    "url", ["/portal/", "/portal/organizations/new/", "/inbox/", "/auditor/", "/committee/"]
 )
 def test_portal_sends_anonymous_visitors_to_login(client, db, url):
     response = client.get(url)
@@ -174,14 +174,12 @@ def test_notifications_can_be_marked_read_but_not_someone_elses(
 ):
     mine = Notification.objects.create(recipient=applicant, message="mine", link="/portal/")
     theirs = Notification.objects.create(recipient=other_applicant, message="theirs")
-    assert "theirs" not in text(as_applicant.get(reverse("portal:notifications")))
-    response = as_applicant.post(reverse("portal:notification_read", args=[mine.pk]), {"open": "1"})
+    assert "theirs" not in text(as_applicant.get(reverse("inbox:list")))
+    response = as_applicant.post(reverse("inbox:read", args=[mine.pk]), {"open": "1"})
     assert response["Location"] == "/portal/"
     mine.refresh_from_db()
     assert mine.read_at is not None
-    assert (
-        as_applicant.post(reverse("portal:notification_read", args=[theirs.pk])).status_code == 404
-    )
+    assert as_applicant.post(reverse("inbox:read", args=[theirs.pk])).status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
 
@@ -190,8 +188,8 @@ def test_notification_with_an_outside_link_is_not_followed(as_applicant, applica
     note = Notification.objects.create(
         recipient=applicant, message="x", link="https://evil.example/"
     )
-    response = as_applicant.post(reverse("portal:notification_read", args=[note.pk]), {"open": "1"})
-    assert response["Location"] == reverse("portal:notifications")
+    response = as_applicant.post(reverse("inbox:read", args=[note.pk]), {"open": "1"})
+    assert response["Location"] == reverse("inbox:list")
 
 
 # --- organisations and sites --------------------------------------------------------------------

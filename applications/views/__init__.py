@@ -14,7 +14,6 @@ from .applications import (
     application_edit,
 )
 from .documents import document_delete, document_download, document_upload
-from .home import notification_list, notification_read, notifications_read_all, portal_home
 from .organizations import (
     member_add,
     member_remove,
@@ -37,14 +36,10 @@ __all__ = [
     "document_delete",
     "document_download",
     "document_upload",
-    "notification_list",
-    "notification_read",
-    "notifications_read_all",
     "organization_create",
     "organization_detail",
     "organization_edit",
     "organization_evidence",
-    "portal_home",
     "site_create",
     "site_delete",
     "site_edit",

@@ -1,4 +1,7 @@
-"""Portal home and the applicant's notifications."""
+"""Everybody's inbox (``/inbox/``): applicants, auditors, committee members and staff alike.
+
+Notices are rendered in the reader's language (:mod:`cesi_cert.notifications`).
+"""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -8,34 +11,18 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cesi_cert.models import Notification
-
-from .. import selectors
-from ._common import applicant_required
+from .models import Notification
+from .web import signed_in_required
 
 
-@applicant_required
-def portal_home(request):
-    user = request.user
-    return render(
-        request,
-        "applications/portal_home.html",
-        {
-            "organizations": list(selectors.organizations_for(user)),
-            "applications": list(selectors.applications_for(user)),
-            "unread": Notification.objects.filter(recipient=user, read_at=None)[:5],
-        },
-    )
-
-
-@applicant_required
-def notification_list(request):
+@signed_in_required
+def inbox(request):
     notes = Notification.objects.filter(recipient=request.user)
     page = Paginator(notes, 30).get_page(request.GET.get("page"))
-    return render(request, "applications/notifications.html", {"page": page})
+    return render(request, "cesi_cert/inbox.html", {"page": page})
 
 
-@applicant_required
+@signed_in_required
 @require_POST
 def notification_read(request, pk):
     """Mark one notification read, then follow its link if it is one of ours."""
@@ -47,13 +34,13 @@ def notification_read(request, pk):
         note.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(note.link)
-    return redirect("portal:notifications")
+    return redirect("inbox:list")
 
 
-@applicant_required
+@signed_in_required
 @require_POST
-def notifications_read_all(request):
+def read_all(request):
     unread = Notification.objects.filter(recipient=request.user, read_at=None)
     if unread.update(read_at=timezone.now()):
         messages.success(request, _("All notifications are marked as read."))
-    return redirect("portal:notifications")
+    return redirect("inbox:list")
