@@ -19,6 +19,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
+from django.utils.choices import BaseChoiceIterator
 from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -193,8 +194,65 @@ class ServiceViewSet(viewsets.GenericViewSet):
 
 
 # --- the transitions endpoint ----------------------------------------------------------------
+#
+# The endpoint's request body is documented from each action's Django form. Nothing here may
+# touch the database: viewsets are documented while modules import (``__init_subclass__``), and
+# ``migrate`` on an empty database imports the URLconf too. So the per-transition serializers
+# are built only when a schema is generated (drf-spectacular evaluates a callable ``serializers``
+# of ``PolymorphicProxySerializer`` lazily), and a field choosing model rows is documented as
+# ids of that model, never by listing its rows.
 
+
+def _static_choices(form_field) -> list | None:
+    """The field's choices if they are a fixed list; None if computing them could run code."""
+    choices = form_field.choices
+    return None if isinstance(choices, BaseChoiceIterator) else list(choices)
+
+
+def _related(form_field, *, many: bool = False, **kw) -> serializers.Field:
+    """Ids (or ``to_field_name`` values) of the rows a ModelChoiceField picks from.
+
+    Only the queryset's model is read, for the type of its key; the queryset is never run.
+    """
+    queryset = form_field.queryset
+    if queryset is None:  # set per instance in the form's __init__: assume our integer ids
+        if many:
+            return serializers.ListField(child=serializers.IntegerField(), **kw)
+        return serializers.IntegerField(**kw)
+    if many:
+        kw["allow_empty"] = not form_field.required
+    if form_field.to_field_name:
+        return serializers.SlugRelatedField(
+            slug_field=form_field.to_field_name, queryset=queryset, many=many, **kw
+        )
+    return serializers.PrimaryKeyRelatedField(queryset=queryset, many=many, **kw)
+
+
+def _multiple_choice(form_field, **kw) -> serializers.Field:
+    choices = _static_choices(form_field)
+    if choices is None:
+        return serializers.ListField(child=serializers.CharField(), **kw)
+    return serializers.MultipleChoiceField(choices=choices, **kw)
+
+
+def _choice(form_field, **kw) -> serializers.Field:
+    choices = _static_choices(form_field)
+    if choices is None:
+        return _char_field(form_field, **kw)
+    return serializers.ChoiceField(choices=choices, **kw)
+
+
+def _char_field(form_field, **kw) -> serializers.Field:
+    return serializers.CharField(allow_blank=not form_field.required, **kw)
+
+
+#: Form field class → documenting serializer field, first match wins: a subclass comes before
+#: its base (ModelChoiceField is a ChoiceField, DecimalField and FloatField are IntegerFields).
 _FORM_TO_SERIALIZER: list[tuple[type[forms.Field], Callable[..., serializers.Field]]] = [
+    (forms.ModelMultipleChoiceField, lambda f, **kw: _related(f, many=True, **kw)),
+    (forms.ModelChoiceField, _related),
+    (forms.MultipleChoiceField, _multiple_choice),
+    (forms.ChoiceField, _choice),
     (forms.BooleanField, lambda f, **kw: serializers.BooleanField(**kw)),
     (
         forms.DecimalField,
@@ -202,9 +260,15 @@ _FORM_TO_SERIALIZER: list[tuple[type[forms.Field], Callable[..., serializers.Fie
             max_digits=f.max_digits, decimal_places=f.decimal_places, **kw
         ),
     ),
-    (forms.DateField, lambda f, **kw: serializers.DateField(**kw)),
+    (forms.FloatField, lambda f, **kw: serializers.FloatField(**kw)),
     (forms.IntegerField, lambda f, **kw: serializers.IntegerField(**kw)),
-    (forms.ChoiceField, lambda f, **kw: serializers.ChoiceField(choices=list(f.choices), **kw)),
+    (forms.DateTimeField, lambda f, **kw: serializers.DateTimeField(**kw)),
+    (forms.DateField, lambda f, **kw: serializers.DateField(**kw)),
+    (forms.TimeField, lambda f, **kw: serializers.TimeField(**kw)),
+    (forms.FileField, lambda f, **kw: serializers.FileField(**kw)),  # ImageField too: binary
+    (forms.EmailField, lambda f, **kw: serializers.EmailField(**kw)),
+    (forms.URLField, lambda f, **kw: serializers.URLField(**kw)),
+    (forms.UUIDField, lambda f, **kw: serializers.UUIDField(**kw)),
 ]
 
 
@@ -212,14 +276,13 @@ def _camel(name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[_\-\s]+", name) if part)
 
 
-def _char_field(form_field, **kw):
-    return serializers.CharField(allow_blank=not form_field.required, **kw)
-
-
 def form_schema_serializer(
     form_class: type[forms.Form], component: str
 ) -> type[serializers.Serializer]:
-    """A serializer mirroring ``form_class``'s fields — used only to document a request body."""
+    """A serializer mirroring ``form_class``'s fields — used only to document a request body.
+
+    Building it (and generating a schema from it) runs no database query.
+    """
     fields = {}
     for name, form_field in form_class.base_fields.items():
         make = next(
@@ -233,17 +296,28 @@ def form_schema_serializer(
     return type(f"{component}Serializer", (serializers.Serializer,), fields)
 
 
+def _has_file_field(form_class: type[forms.Form]) -> bool:
+    return any(isinstance(f, forms.FileField) for f in form_class.base_fields.values())
+
+
 def _document_transitions(viewset) -> None:
-    """Describe ``viewset``'s transitions endpoint from its ``action_set`` (drf-spectacular)."""
+    """Describe ``viewset``'s transitions endpoint from its ``action_set`` (drf-spectacular).
+
+    Runs when the viewset class is created; the request bodies are built later, when a schema
+    is generated.
+    """
     action_set: ActionSet = viewset.action_set
     output = viewset.transition_response_serializer or viewset.serializer_class
     model_name = getattr(getattr(output, "Meta", None), "model", None)
     prefix = model_name.__name__ if model_name else viewset.__name__.removesuffix("ViewSet")
     names = [a.name for a in action_set.actions]
-    bodies = [
-        form_schema_serializer(a.form_class, f"{prefix}{_camel(a.name)}Transition")
-        for a in action_set.actions
-    ]
+
+    def bodies():
+        return [
+            form_schema_serializer(a.form_class, f"{prefix}{_camel(a.name)}Transition")
+            for a in action_set.actions
+        ]
+
     request_body = PolymorphicProxySerializer(
         component_name=f"{prefix}Transition",
         serializers=bodies,
@@ -253,6 +327,13 @@ def _document_transitions(viewset) -> None:
         f"- `{a.name}`: " + (", ".join(f"`{f}`" for f in a.form_class.base_fields) or "no fields")
         for a in action_set.actions
     )
+    files = [a.name for a in action_set.actions if _has_file_field(a.form_class)]
+    if files:
+        lines += (
+            "\n\nSend multipart/form-data to attach files ("
+            + ", ".join(f"`{name}`" for name in files)
+            + ")."
+        )
     schema = extend_schema(
         summary="Run a transition",
         description=(
@@ -270,7 +351,7 @@ def _document_transitions(viewset) -> None:
             )
         ],
         request=request_body,
-        responses={200: output, **error_responses(400, 404, 409)},
+        responses={200: output, **error_responses(400, 403, 404, 409)},
     )
     extend_schema_view(transition=schema)(viewset)
 

@@ -172,7 +172,7 @@ def test_mixin_documents_its_own_transitions():
     operation = schema["paths"]["/things/{id}/transitions/{transition}/"]["post"]
     names = next(p for p in operation["parameters"] if p["name"] == "transition")["schema"]["enum"]
     assert names == ["withdraw"]
-    assert {"200", "400", "404", "409"} <= set(operation["responses"])
+    assert {"200", "400", "403", "404", "409"} <= set(operation["responses"])
 
 
 # --- scoped ids and query filters ---------------------------------------------------------------
