@@ -6,6 +6,7 @@ so the button a user sees is the action the service lets them run (STYLE §8).
 
 from __future__ import annotations
 
+from cesi_cert import scopes
 from cesi_cert.roles import STAFF_ROLES, Role, has_role
 
 
@@ -73,7 +74,9 @@ def can_delete_document(user, document) -> bool:
 def can_view_document(user, document) -> bool:
     if is_cb_staff(user):
         return True
-    return document.published and is_member(user, document.application.organization)
+    if document.published and is_member(user, document.application.organization):
+        return True
+    return scopes.is_granted(type(document), user, document.pk)
 
 
 def can_review(user) -> bool:

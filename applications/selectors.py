@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 
+from cesi_cert import scopes
 from cesi_cert.transitions import transition_log
 
 from . import permissions
-from .models import Application, ApplicationDocument, Organization, Site
+from .models import Application, ApplicationDocument, Membership, Organization, Site
 
 
 def organizations_for(user) -> QuerySet[Organization]:
-    """Every organisation for CB staff; only their own for applicants (others are 404)."""
+    """Every organisation for CB staff; their own for applicants, plus what a downstream app
+    grants (``cesi_cert.scopes``); anything else is 404."""
     qs = Organization.objects.all()
     if permissions.is_cb_staff(user):
         return qs
-    return qs.filter(memberships__user=user) if user.is_authenticated else qs.none()
+    if not user.is_authenticated:
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(Q(pk__in=mine) | scopes.granted(Organization, user))
 
 
 def sites_for(user) -> QuerySet[Site]:
@@ -25,10 +30,15 @@ def sites_for(user) -> QuerySet[Site]:
 
 
 def applications_for(user) -> QuerySet[Application]:
+    """Every application for CB staff; their organisations' for applicants, plus what a
+    downstream app grants (an auditor on the evaluation team, a committee member voting)."""
     qs = Application.objects.select_related("organization", "scheme", "reviewer")
     if permissions.is_cb_staff(user):
         return qs
-    return qs.filter(organization__memberships__user=user) if user.is_authenticated else qs.none()
+    if not user.is_authenticated:
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(Q(organization__in=mine) | scopes.granted(Application, user))
 
 
 def application_detail(user, pk) -> Application:
@@ -49,7 +59,11 @@ def documents_for(user) -> QuerySet[ApplicationDocument]:
         return qs
     if not user.is_authenticated:
         return qs.none()
-    return qs.filter(application__organization__memberships__user=user, published=True)
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(
+        Q(application__organization__in=mine, published=True)
+        | scopes.granted(ApplicationDocument, user)
+    )
 
 
 def application_timeline(application: Application):

@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import DomainError, forbidden, invalid
+from cesi_cert.events import send_on_commit
 from cesi_cert.notifications import notify
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
-from .. import notices, permissions
+from .. import notices, permissions, signals
 from ..models import (
     REQUIRED_DOCUMENTS,
     Application,
@@ -246,4 +247,5 @@ def application_withdraw(*, application: Application, by, reason: str = "") -> A
             params={"ref": app.reference},
             link=app.get_absolute_url(),
         )
+    send_on_commit(signals.application_withdrawn, sender=Application, application=app, by=by)
     return app

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import forbidden, invalid
+from cesi_cert.events import send_on_commit
 from cesi_cert.notifications import notify
 from cesi_cert.transitions import begin, lock, run_transition
 
-from .. import notices, permissions
+from .. import notices, permissions, signals
 from ..models import (
     Application,
     Contract,
@@ -69,6 +70,7 @@ def application_sign_contract(
         params={"number": number, "ref": app.reference},
         link=app.get_absolute_url(),
     )
+    send_on_commit(signals.contract_signed, sender=Application, application=app, contract=contract)
     return app
 
 
