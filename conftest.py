@@ -190,3 +190,36 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
             return True
         time.sleep(0.1)
     return bool(predicate())
+
+
+@pytest.fixture
+def application_in(org, applicant, cs_staff):
+    """``factories.application_in`` with the ``org``, ``applicant`` and ``cs_staff`` fixtures."""
+    from functools import partial
+
+    from applications.tests import factories
+
+    return partial(factories.application_in, organization=org, applicant=applicant, staff=cs_staff)
+
+
+# The ``draft`` walked on: the same row, so a test may take both.
+
+
+@pytest.fixture
+def submitted(application_in, draft):
+    return application_in("submitted", application=draft)
+
+
+@pytest.fixture
+def under_review(application_in, draft):
+    return application_in("under_review", application=draft)
+
+
+@pytest.fixture
+def accepted(application_in, draft):
+    return application_in("accepted", application=draft)
+
+
+@pytest.fixture
+def contracted(application_in, draft):
+    return application_in("contracted", application=draft)

@@ -1,9 +1,13 @@
-"""factory_boy factories for users, organisations and applications."""
+"""factory_boy factories for users, organisations and applications, and ``application_in``."""
+
+import datetime
+from decimal import Decimal
 
 import factory
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from applications import services
 from applications.models import (
     Application,
     ApplicationDocument,
@@ -129,3 +133,70 @@ def complete_documents(application, by=None):
         DocumentFactory(
             application=application, kind=kind, uploaded_by=by or application.created_by
         )
+
+
+# --- an application in any state, reached through the real services ------------------------------
+
+S = Application.State
+
+#: The transitions that take a draft to each state.
+PATH_TO = {
+    S.DRAFT: (),
+    S.SUBMITTED: ("submit",),
+    S.UNDER_REVIEW: ("submit", "start_review"),
+    S.CHANGES_REQUESTED: ("submit", "start_review", "request_changes"),
+    S.ACCEPTED: ("submit", "start_review", "accept"),
+    S.CONTRACTED: ("submit", "start_review", "accept", "sign_contract"),
+    S.REJECTED: ("submit", "start_review", "reject"),
+    S.WITHDRAWN: ("withdraw",),
+}
+
+
+def run_service(name, application, *, by, **data) -> Application:
+    """Run the service of transition ``name`` with valid example data; ``data`` overrides it."""
+    example = {
+        "request_changes": {"changes": "请补充服务网点清单"},
+        "accept": {"requirements_clear": True, "cb_capable": True, "notes": "资料齐全"},
+        "reject": {"reasons": "不在业务范围内"},
+        "withdraw": {"reason": "申请方书面撤回"},  # staff may withdraw only with a reason
+        "sign_contract": {
+            "signed_on": datetime.date(2026, 1, 5),  # fixed, so amendments can follow it
+            "man_days": Decimal("4.0"),
+            "fee_quote": Decimal("30000.00"),
+        },
+    }.get(name, {})
+    service = getattr(services, f"application_{name}")
+    return service(application=application, by=by, **(example | data))
+
+
+def application_in(
+    state, *, application=None, organization=None, applicant=None, staff=None, **contract
+) -> Application:
+    """An application in ``state``, walked there from a draft through the services (``PATH_TO``).
+
+    Whatever is not given is created: the organisation, an applicant member who submits and
+    withdraws, a customer-service user who does the rest, and a complete draft (a site, a level
+    and every required material); ``application`` walks an existing draft instead. The contract
+    is signed on 2026-01-05 for 4.0 man-days and a fee of 30000.00, numbered by the service
+    ``HT-<reference>`` (unique as the reference is); ``contract`` overrides any of these and
+    ``notes``. Returns the row re-read from the database.
+    """
+    if contract and state != S.CONTRACTED:
+        raise TypeError(f"contract fields {sorted(contract)} make sense only for a contracted one")
+    if application is None:
+        organization = organization or OrganizationFactory()
+        applicant = applicant or applicant_of(organization)
+        application = ApplicationFactory(organization=organization, created_by=applicant)
+        complete_documents(application, by=applicant)
+    elif application.state != S.DRAFT:
+        raise ValueError(f"application_in() walks from a draft, not from {application.state}")
+    applicant = applicant or applicant_of(application.organization)
+    staff = staff or UserFactory(role=Role.CUSTOMER_SERVICE)
+
+    for name in PATH_TO[S(state)]:
+        by = applicant if name in ("submit", "withdraw") else staff
+        data = contract if name == "sign_contract" else {}
+        application = run_service(name, application, by=by, **data)
+    application = Application.objects.get(pk=application.pk)
+    assert application.state == state, (application.state, state)
+    return application

@@ -65,34 +65,6 @@ def business(business_staff):
     return client_for(business_staff)
 
 
-@pytest.fixture
-def submitted(draft, applicant):
-    return services.application_submit(application=draft, by=applicant)
-
-
-@pytest.fixture
-def under_review(submitted, cs_staff):
-    return services.application_start_review(application=submitted, by=cs_staff)
-
-
-@pytest.fixture
-def accepted(under_review, cs_staff):
-    return services.application_accept(
-        application=under_review, by=cs_staff, requirements_clear=True, cb_capable=True
-    )
-
-
-@pytest.fixture
-def contracted(accepted, cs_staff):
-    return services.application_sign_contract(
-        application=accepted,
-        by=cs_staff,
-        signed_on=datetime.date(2026, 1, 5),
-        man_days=Decimal("4.0"),
-        fee_quote=Decimal("30000.00"),
-    )
-
-
 def refreshed(app):
     return Application.objects.get(pk=app.pk)
 

@@ -1,7 +1,6 @@
 """The REST API of the public contract (SPEC "Public contract") for schemes, organisations,
 sites, applications (§3.1) and their transitions, documents (§3.1.3) and contracts (§3.1.4)."""
 
-import datetime
 import re
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from applications.tests.factories import (
 from applications.validators import validate_credit_code
 from cesi_cert.models import TransitionLog
 
+S = Application.State
 pytestmark = pytest.mark.django_db
 
 VALID_CODE = "91350100M000100Y43"  # SPEC: a valid unified social credit code
@@ -41,33 +41,6 @@ def client_for(user) -> APIClient:
 def transition(client, app, name, data=None):
     return client.post(
         f"/api/v1/applications/{app.pk}/transitions/{name}/", data or {}, format="json"
-    )
-
-
-def submitted(app, applicant):
-    return services.application_submit(application=app, by=applicant)
-
-
-def under_review(app, applicant, cs_staff):
-    return services.application_start_review(application=submitted(app, applicant), by=cs_staff)
-
-
-def accepted(app, applicant, cs_staff):
-    return services.application_accept(
-        application=under_review(app, applicant, cs_staff),
-        by=cs_staff,
-        requirements_clear=True,
-        cb_capable=True,
-    )
-
-
-def contracted(app, applicant, cs_staff):
-    return services.application_sign_contract(
-        application=accepted(app, applicant, cs_staff),
-        by=cs_staff,
-        signed_on=datetime.date(2026, 1, 5),
-        man_days=4,
-        fee_quote=30000,
     )
 
 
@@ -345,8 +318,8 @@ def test_member_edits_and_deletes_own_site(applicant, org):
     assert not Site.objects.filter(pk=site.pk).exists()
 
 
-def test_site_of_a_submitted_application_cannot_be_deleted(draft, applicant):
-    submitted(draft, applicant)
+def test_site_of_a_submitted_application_cannot_be_deleted(application_in, draft, applicant):
+    application_in(S.SUBMITTED, application=draft)
     site = draft.sites.get()
     response = client_for(applicant).delete(f"/api/v1/sites/{site.pk}/")
     assert response.status_code == 409
@@ -453,8 +426,8 @@ def test_applicant_edits_a_draft(applicant, draft):
     assert draft.scope == "新的认证范围"
 
 
-def test_a_submitted_application_cannot_be_edited(applicant, draft):
-    submitted(draft, applicant)
+def test_a_submitted_application_cannot_be_edited(application_in, applicant, draft):
+    application_in(S.SUBMITTED, application=draft)
     response = client_for(applicant).patch(
         f"/api/v1/applications/{draft.pk}/", {"scope": "改"}, format="json"
     )
@@ -471,9 +444,9 @@ def test_another_organisations_application_is_404(other_applicant, draft):
     assert client.get("/api/v1/applications/").json()["count"] == 0
 
 
-def test_applications_filter_by_state(cs_staff, draft, applicant):
+def test_applications_filter_by_state(application_in, cs_staff, draft, applicant):
     other = ApplicationFactory(organization=draft.organization, created_by=applicant)
-    submitted(draft, applicant)
+    application_in(S.SUBMITTED, application=draft)
     client = client_for(cs_staff)
     ids = [a["id"] for a in client.get("/api/v1/applications/?state=submitted").json()["results"]]
     assert ids == [draft.pk]
@@ -503,17 +476,17 @@ def test_applicant_submits_a_draft(applicant, draft):
     )
 
 
-def test_customer_service_starts_the_review(applicant, cs_staff, draft):
-    app = submitted(draft, applicant)
+def test_customer_service_starts_the_review(application_in, cs_staff):
+    app = application_in(S.SUBMITTED)
     response = transition(client_for(cs_staff), app, "start_review")
     assert response.status_code == 200
     assert response.json()["state"] == "under_review"
     assert _log(app, "start_review").actor == cs_staff
 
 
-def test_customer_service_accepts_with_the_review_findings(applicant, cs_staff, draft):
+def test_customer_service_accepts_with_the_review_findings(application_in, cs_staff):
     # §3.1.4: requirements clear and the CB able to do the work.
-    app = under_review(draft, applicant, cs_staff)
+    app = application_in(S.UNDER_REVIEW)
     response = transition(
         client_for(cs_staff),
         app,
@@ -527,8 +500,8 @@ def test_customer_service_accepts_with_the_review_findings(applicant, cs_staff, 
     assert _log(app, "accept").actor == cs_staff
 
 
-def test_customer_service_requests_changes(applicant, cs_staff, draft):
-    app = under_review(draft, applicant, cs_staff)
+def test_customer_service_requests_changes(application_in, applicant, cs_staff):
+    app = application_in(S.UNDER_REVIEW)
     response = transition(client_for(cs_staff), app, "request_changes", {"changes": "补充资质证书"})
     assert response.status_code == 200
     assert response.json()["state"] == "changes_requested"
@@ -540,8 +513,8 @@ def test_customer_service_requests_changes(applicant, cs_staff, draft):
     assert response.json()["state"] == "under_review"
 
 
-def test_customer_service_rejects_with_written_reasons(applicant, cs_staff, draft):
-    app = submitted(draft, applicant)
+def test_customer_service_rejects_with_written_reasons(application_in, cs_staff):
+    app = application_in(S.SUBMITTED)
     response = transition(client_for(cs_staff), app, "reject", {"reasons": "超出认证范围"})
     assert response.status_code == 200
     assert response.json()["state"] == "rejected"
@@ -550,8 +523,8 @@ def test_customer_service_rejects_with_written_reasons(applicant, cs_staff, draf
     assert _log(app, "reject").actor == cs_staff
 
 
-def test_customer_service_records_the_signed_contract(applicant, cs_staff, draft):
-    app = accepted(draft, applicant, cs_staff)
+def test_customer_service_records_the_signed_contract(application_in, cs_staff):
+    app = application_in(S.ACCEPTED)
     response = transition(
         client_for(cs_staff),
         app,
@@ -566,8 +539,8 @@ def test_customer_service_records_the_signed_contract(applicant, cs_staff, draft
     assert _log(app, "sign_contract").actor == cs_staff
 
 
-def test_applicant_withdraws(applicant, draft):
-    app = submitted(draft, applicant)
+def test_applicant_withdraws(application_in, applicant):
+    app = application_in(S.SUBMITTED)
     response = transition(client_for(applicant), app, "withdraw", {"reason": "暂不认证"})
     assert response.status_code == 200
     assert response.json()["state"] == "withdrawn"
@@ -584,12 +557,8 @@ def test_applicant_withdraws(applicant, draft):
         ("accepted", "sign_contract", {"signed_on": "2026-01-05", "man_days": 4, "fee_quote": 1}),
     ],
 )
-def test_applicant_cannot_do_customer_service_work(applicant, cs_staff, draft, stage, name, data):
-    app = {
-        "submitted": lambda: submitted(draft, applicant),
-        "under_review": lambda: under_review(draft, applicant, cs_staff),
-        "accepted": lambda: accepted(draft, applicant, cs_staff),
-    }[stage]()
+def test_applicant_cannot_do_customer_service_work(application_in, applicant, stage, name, data):
+    app = application_in(stage)
     response = transition(client_for(applicant), app, name, data)
     assert response.status_code == 409
     assert response.json()["detail"]
@@ -606,8 +575,8 @@ def test_staff_cannot_submit_for_the_applicant(request, draft, staff):
     assert draft.state == "draft"
 
 
-def test_certification_business_cannot_review(applicant, business_staff, draft):
-    app = submitted(draft, applicant)
+def test_certification_business_cannot_review(application_in, business_staff):
+    app = application_in(S.SUBMITTED)
     assert transition(client_for(business_staff), app, "start_review").status_code == 409
 
 
@@ -626,10 +595,8 @@ def test_wrong_state_is_409(cs_staff, draft, name, data):
     assert draft.state == "draft"
 
 
-def test_a_rejected_application_cannot_be_submitted_again(applicant, cs_staff, draft):
-    app = services.application_reject(
-        application=submitted(draft, applicant), by=cs_staff, reasons="x"
-    )
+def test_a_rejected_application_cannot_be_submitted_again(application_in, applicant):
+    app = application_in(S.REJECTED)
     assert transition(client_for(applicant), app, "submit").status_code == 409
 
 
@@ -663,13 +630,9 @@ def test_unknown_transition_is_409(applicant, draft):
     ],
 )
 def test_missing_or_bad_transition_fields_are_400_per_field(
-    applicant, cs_staff, draft, stage, name, data, field
+    application_in, cs_staff, stage, name, data, field
 ):
-    app = {
-        "submitted": lambda: submitted(draft, applicant),
-        "under_review": lambda: under_review(draft, applicant, cs_staff),
-        "accepted": lambda: accepted(draft, applicant, cs_staff),
-    }[stage]()
+    app = application_in(stage)
     response = transition(client_for(cs_staff), app, name, data)
     assert response.status_code == 400
     assert field in response.json()
@@ -702,8 +665,8 @@ def test_transition_on_another_organisations_application_is_404(other_applicant,
     assert draft.state == "draft"
 
 
-def test_available_transitions_follow_role_and_state(applicant, cs_staff, draft):
-    app = submitted(draft, applicant)
+def test_available_transitions_follow_role_and_state(application_in, applicant, cs_staff):
+    app = application_in(S.SUBMITTED)
     staff_view = client_for(cs_staff).get(f"/api/v1/applications/{app.pk}/").json()
     assert [t["name"] for t in staff_view["available_transitions"]] == [
         "start_review",
@@ -802,8 +765,8 @@ def test_upload_onto_another_organisations_application_is_refused(
     assert theirs.documents.count() == before
 
 
-def test_no_upload_once_submitted(applicant, draft):
-    submitted(draft, applicant)
+def test_no_upload_once_submitted(application_in, applicant, draft):
+    application_in(S.SUBMITTED, application=draft)
     response = _upload(client_for(applicant), draft, pdf_upload())
     assert response.status_code == 409
 
@@ -847,8 +810,8 @@ def test_applicant_deletes_own_material_from_a_draft(applicant, draft):
     assert missing == [doc.kind]
 
 
-def test_material_of_a_submitted_application_cannot_be_deleted(applicant, draft):
-    submitted(draft, applicant)
+def test_material_of_a_submitted_application_cannot_be_deleted(application_in, applicant, draft):
+    application_in(S.SUBMITTED, application=draft)
     doc = draft.documents.first()
     assert client_for(applicant).delete(f"/api/v1/documents/{doc.pk}/").status_code == 409
     assert ApplicationDocument.objects.filter(pk=doc.pk).exists()
@@ -865,8 +828,8 @@ def test_documents_filter_by_application(applicant, draft):
 # --- contracts (§3.1.4) ------------------------------------------------------------------------
 
 
-def test_applicant_sees_own_contract(applicant, cs_staff, draft):
-    app = contracted(draft, applicant, cs_staff)
+def test_applicant_sees_own_contract(application_in, applicant):
+    app = application_in(S.CONTRACTED)
     client = client_for(applicant)
     body = client.get("/api/v1/contracts/").json()
     assert body["count"] == 1
@@ -878,8 +841,8 @@ def test_applicant_sees_own_contract(applicant, cs_staff, draft):
     assert client.get(f"/api/v1/contracts/{app.contract.pk}/").status_code == 200
 
 
-def test_another_organisations_contract_is_404(applicant, cs_staff, other_applicant, draft):
-    app = contracted(draft, applicant, cs_staff)
+def test_another_organisations_contract_is_404(application_in, other_applicant):
+    app = application_in(S.CONTRACTED)
     client = client_for(other_applicant)
     assert client.get(f"/api/v1/contracts/{app.contract.pk}/").status_code == 404
     response = client.post(
@@ -891,8 +854,8 @@ def test_another_organisations_contract_is_404(applicant, cs_staff, other_applic
     assert client.get("/api/v1/contracts/").json()["count"] == 0
 
 
-def test_customer_service_amends_a_contract(applicant, cs_staff, draft):
-    contract = contracted(draft, applicant, cs_staff).contract
+def test_customer_service_amends_a_contract(application_in, applicant, cs_staff):
+    contract = application_in(S.CONTRACTED).contract
     response = client_for(cs_staff).post(
         f"/api/v1/contracts/{contract.pk}/amendments/",
         {
@@ -912,8 +875,8 @@ def test_customer_service_amends_a_contract(applicant, cs_staff, draft):
     assert [a["description"] for a in shown["amendments"]] == ["增加一个网点"]
 
 
-def test_applicant_cannot_amend_a_contract(applicant, cs_staff, draft):
-    contract = contracted(draft, applicant, cs_staff).contract
+def test_applicant_cannot_amend_a_contract(application_in, applicant):
+    contract = application_in(S.CONTRACTED).contract
     response = client_for(applicant).post(
         f"/api/v1/contracts/{contract.pk}/amendments/",
         {"signed_on": "2026-02-01", "description": "x", "man_days": 1, "fee_quote": 0},
@@ -941,8 +904,8 @@ def test_applicant_cannot_amend_a_contract(applicant, cs_staff, draft):
         ),
     ],
 )
-def test_bad_amendment_fields_are_400_per_field(applicant, cs_staff, draft, data, field):
-    contract = contracted(draft, applicant, cs_staff).contract
+def test_bad_amendment_fields_are_400_per_field(application_in, cs_staff, data, field):
+    contract = application_in(S.CONTRACTED).contract
     response = client_for(cs_staff).post(
         f"/api/v1/contracts/{contract.pk}/amendments/", data, format="json"
     )
@@ -1014,8 +977,8 @@ def test_malformed_fields_are_400_on_the_field(applicant, org, path, payload, fi
         {"signed_on": "2026-01-05", "man_days": 4, "fee_quote": 1, "notes": "\x00"},
     ],
 )
-def test_garbage_transition_fields_are_400(applicant, cs_staff, draft, data):
-    app = accepted(draft, applicant, cs_staff)
+def test_garbage_transition_fields_are_400(application_in, cs_staff, data):
+    app = application_in(S.ACCEPTED)
     response = transition(client_for(cs_staff), app, "sign_contract", data)
     assert response.status_code == 400
     app.refresh_from_db()
@@ -1054,10 +1017,12 @@ def test_application_list_makes_a_bounded_number_of_queries(
     assert all(item["missing_documents"] == [] for item in response.data["results"])
 
 
-def test_customer_service_publishes_a_cb_document(applicant, cs_staff, draft, other_applicant):
+def test_customer_service_publishes_a_cb_document(
+    application_in, applicant, cs_staff, other_applicant
+):
     from applications.tests.factories import pdf_upload
 
-    app = submitted(draft, applicant)
+    app = application_in(S.SUBMITTED)
     doc = services.document_upload(
         application=app, by=cs_staff, kind="other", file=pdf_upload("意见.pdf")
     )

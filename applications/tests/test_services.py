@@ -16,6 +16,7 @@ from applications.tests.factories import (
     UserFactory,
     complete_documents,
     pdf_upload,
+    run_service,
 )
 from cesi_cert.errors import DomainError
 from cesi_cert.models import Notification, TransitionLog
@@ -31,42 +32,6 @@ def log_rows(app):
             object_id=app.pk, content_type__model="application"
         ).values_list("transition", "source", "target", "actor__username", "reason")
     )
-
-
-def in_state(state, draft, applicant, cs_staff):
-    """Walk ``draft`` to ``state`` through the services."""
-    app = draft
-    path = {
-        S.DRAFT: [],
-        S.SUBMITTED: ["submit"],
-        S.UNDER_REVIEW: ["submit", "start_review"],
-        S.CHANGES_REQUESTED: ["submit", "start_review", "request_changes"],
-        S.ACCEPTED: ["submit", "start_review", "accept"],
-        S.CONTRACTED: ["submit", "start_review", "accept", "sign_contract"],
-        S.REJECTED: ["submit", "start_review", "reject"],
-        S.WITHDRAWN: ["withdraw"],
-    }[state]
-    for step in path:
-        app = run(step, app, applicant if step in ("submit", "withdraw") else cs_staff)
-    assert app.state == state
-    return app
-
-
-def run(name, app, by):
-    kwargs = {
-        "submit": {},
-        "start_review": {},
-        "request_changes": {"changes": "请补充服务网点清单"},
-        "accept": {"requirements_clear": True, "cb_capable": True, "notes": "资料齐全"},
-        "reject": {"reasons": "不在业务范围内"},
-        "withdraw": {"reason": "applicant asked in writing"},
-        "sign_contract": {
-            "signed_on": datetime.date(2026, 3, 1),
-            "man_days": Decimal("4.0"),
-            "fee_quote": Decimal("36000"),
-        },
-    }[name]
-    return getattr(services, f"application_{name}")(application=app, by=by, **kwargs)
 
 
 # (transition, role that may run it, states it runs from)
@@ -89,11 +54,13 @@ ALLOWED = [
 @pytest.mark.parametrize(
     ("name", "who", "state"), [(n, w, s) for n, w, states in ALLOWED for s in states]
 )
-def test_transition_allowed_for_right_role_and_state(name, who, state, draft, applicant, cs_staff):
-    app = in_state(state, draft, applicant, cs_staff)
+def test_transition_allowed_for_right_role_and_state(
+    application_in, name, who, state, applicant, cs_staff
+):
+    app = application_in(state)
     before = len(log_rows(app))
     actor = applicant if who == "applicant" else cs_staff
-    app = run(name, app, actor)
+    app = run_service(name, app, by=actor)
     rows = log_rows(app)
     assert len(rows) == before + 1
     transition, source, target, username, _reason = rows[-1]
@@ -105,10 +72,10 @@ def test_transition_allowed_for_right_role_and_state(name, who, state, draft, ap
     "name", ["start_review", "request_changes", "accept", "reject", "sign_contract"]
 )
 @pytest.mark.parametrize("state", list(S))
-def test_applicant_can_never_run_staff_transitions(name, state, draft, applicant, cs_staff):
-    app = in_state(state, draft, applicant, cs_staff)
+def test_applicant_can_never_run_staff_transitions(application_in, name, state, applicant):
+    app = application_in(state)
     with pytest.raises(DomainError) as e:
-        run(name, app, applicant)
+        run_service(name, app, by=applicant)
     assert e.value.code == DomainError.CONFLICT
     app.refresh_from_db()
     assert app.state == state
@@ -123,11 +90,11 @@ def _not_sources(name):
     ("name", "state"),
     [(n, s) for n in dict.fromkeys(n for n, _w, _s in ALLOWED) for s in _not_sources(n)],
 )
-def test_refused_outside_its_source_states(name, state, draft, applicant, cs_staff):
-    app = in_state(state, draft, applicant, cs_staff)
+def test_refused_outside_its_source_states(application_in, name, state, applicant, cs_staff):
+    app = application_in(state)
     actor = applicant if name in ("submit", "withdraw") else cs_staff
     with pytest.raises(DomainError) as e:
-        run(name, app, actor)
+        run_service(name, app, by=actor)
     assert e.value.code == DomainError.CONFLICT
     app.refresh_from_db()
     assert app.state == state
@@ -145,7 +112,7 @@ def test_other_staff_roles_cannot_review(role, draft, applicant):
 def test_other_organisations_applicant_cannot_submit_or_withdraw(draft, other_applicant):
     for name in ("submit", "withdraw"):
         with pytest.raises(DomainError):
-            run(name, draft, other_applicant)
+            run_service(name, draft, by=other_applicant)
     draft.refresh_from_db()
     assert draft.state == S.DRAFT
 
@@ -252,8 +219,8 @@ def test_update_only_while_editable(draft, applicant, cs_staff):
 
 
 @pytest.mark.parametrize("missing", ["requirements_clear", "cb_capable"])
-def test_accept_requires_both_3_1_4_findings(missing, draft, applicant, cs_staff):
-    app = in_state(S.UNDER_REVIEW, draft, applicant, cs_staff)
+def test_accept_requires_both_3_1_4_findings(application_in, missing, cs_staff):
+    app = application_in(S.UNDER_REVIEW)
     findings = {"requirements_clear": True, "cb_capable": True, missing: False}
     with pytest.raises(DomainError) as e:
         services.application_accept(application=app, by=cs_staff, **findings)
@@ -262,15 +229,23 @@ def test_accept_requires_both_3_1_4_findings(missing, draft, applicant, cs_staff
     assert app.state == S.UNDER_REVIEW
 
 
-def test_accept_records_the_review(draft, applicant, cs_staff):
-    app = in_state(S.ACCEPTED, draft, applicant, cs_staff)
+def test_accept_records_the_review(application_in, cs_staff):
+    app = services.application_accept(
+        application=application_in(S.UNDER_REVIEW),
+        by=cs_staff,
+        requirements_clear=True,
+        cb_capable=True,
+        notes="资料齐全",
+    )
     assert (app.requirements_clear, app.cb_capable, app.reviewer) == (True, True, cs_staff)
     assert app.review_notes == "资料齐全"
     assert app.reviewed_at is not None
 
 
-def test_change_request_goes_back_to_the_reviewer(draft, applicant, cs_staff):
-    app = in_state(S.CHANGES_REQUESTED, draft, applicant, cs_staff)
+def test_change_request_goes_back_to_the_reviewer(application_in, applicant, cs_staff):
+    app = services.application_request_changes(
+        application=application_in(S.UNDER_REVIEW), by=cs_staff, changes="请补充服务网点清单"
+    )
     assert app.requested_changes == "请补充服务网点清单"
     app = services.application_submit(application=app, by=applicant, reason="已补充网点清单")
     assert app.state == S.UNDER_REVIEW
@@ -279,8 +254,10 @@ def test_change_request_goes_back_to_the_reviewer(draft, applicant, cs_staff):
     assert Notification.objects.filter(recipient=cs_staff, message__contains=app.reference).exists()
 
 
-def test_reject_needs_written_reasons_which_reach_the_applicant(draft, applicant, cs_staff):
-    app = in_state(S.UNDER_REVIEW, draft, applicant, cs_staff)
+def test_reject_needs_written_reasons_which_reach_the_applicant(
+    application_in, applicant, cs_staff
+):
+    app = application_in(S.UNDER_REVIEW)
     with pytest.raises(DomainError) as e:
         services.application_reject(application=app, by=cs_staff, reasons="  ")
     assert e.value.field == "reasons"
@@ -322,8 +299,8 @@ def test_nothing_is_mailed_when_the_action_fails(
 # --- contract ---------------------------------------------------------------------------
 
 
-def test_sign_contract_records_number_date_man_days_and_fee(draft, applicant, cs_staff):
-    app = in_state(S.ACCEPTED, draft, applicant, cs_staff)
+def test_sign_contract_records_number_date_man_days_and_fee(application_in, cs_staff):
+    app = application_in(S.ACCEPTED)
     app = services.application_sign_contract(
         application=app,
         by=cs_staff,
@@ -351,8 +328,8 @@ def test_sign_contract_records_number_date_man_days_and_fee(draft, applicant, cs
         ("fee_quote", {"man_days": Decimal("2"), "fee_quote": Decimal("-1")}),
     ],
 )
-def test_sign_contract_refuses_bad_numbers(field, kwargs, draft, applicant, cs_staff):
-    app = in_state(S.ACCEPTED, draft, applicant, cs_staff)
+def test_sign_contract_refuses_bad_numbers(application_in, field, kwargs, cs_staff):
+    app = application_in(S.ACCEPTED)
     with pytest.raises(DomainError) as e:
         services.application_sign_contract(
             application=app, by=cs_staff, signed_on=datetime.date(2026, 1, 1), **kwargs
@@ -362,12 +339,8 @@ def test_sign_contract_refuses_bad_numbers(field, kwargs, draft, applicant, cs_s
     assert app.state == S.ACCEPTED
 
 
-def test_contract_number_must_be_unique(org, applicant, cs_staff):
-    apps = []
-    for _ in range(2):
-        app = ApplicationFactory(organization=org, created_by=applicant)
-        complete_documents(app)
-        apps.append(in_state(S.ACCEPTED, app, applicant, cs_staff))
+def test_contract_number_must_be_unique(application_in, cs_staff):
+    apps = [application_in(S.ACCEPTED) for _ in range(2)]
     kwargs = {
         "signed_on": datetime.date(2026, 1, 1),
         "man_days": 2,
@@ -382,8 +355,8 @@ def test_contract_number_must_be_unique(org, applicant, cs_staff):
     assert apps[1].state == S.ACCEPTED
 
 
-def test_amendments_are_numbered_and_keep_the_previous_values(draft, applicant, cs_staff):
-    app = in_state(S.CONTRACTED, draft, applicant, cs_staff)
+def test_amendments_are_numbered_and_keep_the_previous_values(application_in, cs_staff):
+    app = application_in(S.CONTRACTED, man_days=Decimal("4.0"), fee_quote=Decimal("36000"))
     first = services.contract_amend(
         contract=app.contract,
         by=cs_staff,
@@ -406,8 +379,8 @@ def test_amendments_are_numbered_and_keep_the_previous_values(draft, applicant, 
     assert (app.contract.man_days, app.contract.fee_quote) == (Decimal("6"), Decimal("43000"))
 
 
-def test_applicant_cannot_amend_a_contract(draft, applicant, cs_staff):
-    app = in_state(S.CONTRACTED, draft, applicant, cs_staff)
+def test_applicant_cannot_amend_a_contract(application_in, applicant):
+    app = application_in(S.CONTRACTED)
     with pytest.raises(DomainError) as e:
         services.contract_amend(
             contract=app.contract,

@@ -56,28 +56,6 @@ def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
-@pytest.fixture
-def submitted(draft, applicant):
-    return services.application_submit(application=draft, by=applicant)
-
-
-@pytest.fixture
-def under_review(submitted, cs_staff):
-    return services.application_start_review(application=submitted, by=cs_staff, reason="受理")
-
-
-def _advance(app, state, cs_staff):
-    if state in ("under_review", "accepted"):
-        app = services.application_start_review(application=app, by=cs_staff)
-    if state == "accepted":
-        app = services.application_accept(
-            application=app, by=cs_staff, requirements_clear=True, cb_capable=True
-        )
-    if state == "rejected":
-        app = services.application_reject(application=app, by=cs_staff, reasons="不受理")
-    return app
-
-
 # --- buttons: exactly ActionSet.available, styled by Action.style -----------------------------------
 
 
@@ -91,9 +69,9 @@ def _advance(app, state, cs_staff):
     ],
 )
 def test_buttons_are_exactly_the_available_actions(
-    submitted, cs_staff, business_staff, superuser, state, expected
+    application_in, cs_staff, business_staff, superuser, state, expected
 ):
-    app = _advance(submitted, state, cs_staff)
+    app = application_in(state)
     for user in (cs_staff, business_staff, superuser):
         shown = [name for _style, name in buttons(client_for(user).get(change_url(app)))]
         assert shown == [a.name for a in APPLICATION_ACTIONS.available(app, user)], user
@@ -205,9 +183,10 @@ def test_an_action_set_is_required():
 # --- the timeline ------------------------------------------------------------------------------
 
 
-def test_timeline_rows_name_who_what_from_to_and_why(cs_staff, under_review):
+def test_timeline_rows_name_who_what_from_to_and_why(cs_staff, submitted):
+    app = services.application_start_review(application=submitted, by=cs_staff, reason="受理")
     with translation.override("en"):
-        rows = GuardedApplicationAdmin(Application, admin.site).timeline_rows(under_review)
+        rows = GuardedApplicationAdmin(Application, admin.site).timeline_rows(app)
         assert [(str(r["action"]), str(r["source"]), str(r["target"])) for r in rows] == [
             ("Submit", "Draft", "Submitted"),
             ("Start review", "Submitted", "Under review"),

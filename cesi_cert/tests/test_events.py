@@ -60,10 +60,13 @@ def test_contract_signed_is_announced_after_commit(
 def test_nothing_is_announced_for_a_rolled_back_action(
     heard, applicant, draft, django_capture_on_commit_callbacks
 ):
-    with django_capture_on_commit_callbacks(execute=True):
-        with pytest.raises(RuntimeError), transaction.atomic():
-            services.application_withdraw(application=draft, by=applicant)
-            raise RuntimeError("the surrounding work failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        services.application_withdraw(application=draft, by=applicant)
+        raise RuntimeError("the surrounding work failed")
     assert heard == []
     assert Application.objects.get(pk=draft.pk).state == Application.State.DRAFT
 
@@ -83,7 +86,9 @@ def test_nothing_is_announced_for_a_refused_action(
 
 
 @pytest.mark.django_db
-def test_withdrawal_is_announced_with_who_acted(heard, applicant, draft, django_capture_on_commit_callbacks):
+def test_withdrawal_is_announced_with_who_acted(
+    heard, applicant, draft, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         services.application_withdraw(application=draft, by=applicant)
     assert heard == [("withdrawn", draft.pk, applicant)]
@@ -108,11 +113,15 @@ def test_a_failing_receiver_does_not_undo_the_action_or_silence_the_others(
 
 
 @pytest.mark.django_db
-def test_a_downstream_reaction_acts_as_the_system(applicant, draft, django_capture_on_commit_callbacks):
+def test_a_downstream_reaction_acts_as_the_system(
+    applicant, draft, django_capture_on_commit_callbacks
+):
     """The pattern downstream apps follow: react to a fact by calling a service as SYSTEM."""
     from cesi_cert.transitions import transition_log
 
-    other = application_in(Application.State.DRAFT, organization=draft.organization, applicant=applicant)
+    other = application_in(
+        Application.State.DRAFT, organization=draft.organization, applicant=applicant
+    )
 
     def withdraw_siblings(sender, application, by, **kwargs):
         for sibling in Application.objects.filter(

@@ -92,7 +92,9 @@ def test_a_grant_lets_read_not_act(draft, auditor, team_grant, applicant):
 def test_grants_do_not_widen_what_applicants_see(draft, other_applicant, team_grant):
     """A provider answers for the users it knows; everyone else keeps their own scope."""
     assert not selectors.applications_for(other_applicant).filter(pk=draft.pk).exists()
-    assert api(other_applicant).get(reverse("application-detail", args=[draft.pk])).status_code == 404
+    assert (
+        api(other_applicant).get(reverse("application-detail", args=[draft.pk])).status_code == 404
+    )
 
 
 @pytest.mark.django_db
