@@ -7,7 +7,7 @@ so the button a user sees is the action the service lets them run (STYLE §8).
 from __future__ import annotations
 
 from cesi_cert import scopes
-from cesi_cert.roles import STAFF_ROLES, Role, has_role
+from cesi_cert.roles import STAFF_ROLES, Role, has_role, roles_of
 
 
 def is_member(user, organization) -> bool:
@@ -47,8 +47,21 @@ def can_edit_organization(user, organization) -> bool:
     return can_act_for(user, organization) or has_role(user, Role.CUSTOMER_SERVICE)
 
 
+def can_be_member(user) -> bool:
+    """Only an applicant account may act for an organisation: what a member uploads is the
+    applicant's own (published to the organisation at once), so no CB account — staff, auditor,
+    superuser — may ever be one, even if it was also put in the applicant group."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff or user.is_superuser:
+        return False
+    roles = roles_of(user)
+    return Role.APPLICANT in roles and not roles & (set(Role) - {Role.APPLICANT})
+
+
 def can_create_organization(user) -> bool:
-    return has_role(user, Role.APPLICANT)
+    """The creator becomes the organisation's first member, so only an applicant account."""
+    return can_be_member(user)
 
 
 def can_edit_application(user, application) -> bool:

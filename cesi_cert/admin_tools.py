@@ -148,6 +148,11 @@ class ObjectAction:
     refused: str = _("You cannot do this now.")
     help_text: str = ""
     submit_label: str | None = None
+    # form_kwargs(obj, request) -> extra keyword arguments for ``form_class``: the current values
+    # as ``instance``/``initial``, or the object's own rows to choose from.
+    form_kwargs: Callable | None = None
+    # False for an action on one row of an inline (edit this site …): the row links to it.
+    in_object_tools: bool = True
 
 
 class ObjectActionsMixin:
@@ -171,7 +176,7 @@ class ObjectActionsMixin:
             context["object_action_links"] = [
                 {"url": admin_url(self, action.name, obj.pk), "title": action.title}
                 for action in self.object_actions
-                if action.allowed(request.user, obj)
+                if action.in_object_tools and action.allowed(request.user, obj)
             ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -185,11 +190,12 @@ class ObjectActionsMixin:
             messages.error(request, action.refused)
             return redirect(admin_url(self, "change", obj.pk))
         data = (request.POST, request.FILES) if request.method == "POST" else (None, None)
+        kwargs = action.form_kwargs(obj, request) if action.form_kwargs else {}
         return service_form_view(
             self,
             request,
             obj=obj,
-            form=action.form_class(*data),
+            form=action.form_class(*data, **kwargs),
             perform=lambda cleaned: action.perform(obj, request.user, cleaned),
             success=lambda result: action.success(obj, result),
             title=action.title,

@@ -1,113 +1,299 @@
-"""Organisations (§2) with their sites and member users."""
+"""Organisations (§2) with their sites and member users: read here, changed only by actions.
+
+Each action is a form on its own page that calls one service of
+``applications.services.organizations`` — the same functions the portal and the API call — so
+the §2.2 a rules, the content check of evidence uploads, "only applicant accounts are members"
+and "an organisation keeps one administrator" hold in the admin too. The forms are in
+:mod:`.organization_forms`.
+"""
 
 from __future__ import annotations
 
 import mimetypes
 
-from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.contrib.admin.utils import display_for_value, quote, unquote
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django.urls import path
-from django.utils.html import format_html
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cesi_cert.admin_tools import HistoryWithoutRevertMixin, admin_url
+from cesi_cert.admin_tools import (
+    HistoryWithoutRevertMixin,
+    ObjectAction,
+    ObjectActionsMixin,
+    ReadOnlyInlineMixin,
+    admin_url,
+)
 from cesi_cert.files import serve_private_file
 
-from .. import selectors
-from ..models import Application, Membership, Organization, Site
-from ..validators import normalize_credit_code
+from .. import permissions, selectors, services
+from ..models import Membership, Organization, Site
+from .organization_forms import (
+    AdminMemberForm,
+    MemberChoiceForm,
+    OrganizationDetailsForm,
+    SiteChoiceForm,
+    SiteEditForm,
+    SiteForm,
+)
+
+EVIDENCE_FIELDS = services.ORGANIZATION_FILES
+
+CHANGE_REFUSED = _("You are not allowed to change this organisation.")
+MEMBERS_REFUSED = _("You are not allowed to change the members of this organisation.")
 
 
-class SiteInlineFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        for form in self.deleted_forms:
-            site = form.instance
-            # Same rule as services.site_delete: a handed-in application keeps its sites.
-            if site.pk and site.applications.exclude(state=Application.State.DRAFT).exists():
-                raise ValidationError(
-                    _(
-                        "Site “%(site)s” is part of an application already handed in; it cannot be deleted."
-                    )
-                    % {"site": site}
-                )
+def _row_action_url(inline, action: str, organization_pk, **query) -> str:
+    url = reverse(
+        f"{inline.admin_site.name}:applications_organization_{action}",
+        args=[quote(organization_pk)],
+    )
+    return f"{url}?{urlencode(query)}"
 
 
-class SiteInline(admin.TabularInline):
+def _row_links(links):
+    return format_html_join(" · ", '<a href="{}">{}</a>', links)
+
+
+class RowActionsInlineMixin:
+    """A read-only inline whose rows link to the organisation's actions on that row.
+
+    The links column is shown only to users allowed to run them (``row_actions_allowed``).
+    """
+
+    row_actions_allowed = None  # row_actions_allowed(user, organization) -> bool
+
+    def get_fields(self, request, obj=None):
+        fields = list(super().get_fields(request, obj))
+        if obj is None or not self.row_actions_allowed(request.user, obj):
+            fields.remove("row_actions")
+        return fields
+
+
+class SiteInline(RowActionsInlineMixin, ReadOnlyInlineMixin, admin.TabularInline):
     model = Site
-    formset = SiteInlineFormSet
-    fields = ("name", "address", "activities", "is_central")
-    extra = 0
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    fields = ("name", "address", "activities", "is_central", "row_actions")
+    row_actions_allowed = staticmethod(permissions.can_edit_organization)
+
+    @admin.display(description=_("Actions"))
+    def row_actions(self, site):
+        org = site.organization_id
+        return _row_links(
+            [
+                (_row_action_url(self, "site_edit", org, site=site.pk), _("Edit")),
+                (_row_action_url(self, "site_delete", org, site=site.pk), _("Delete")),
+            ]
+        )
 
 
-class MembershipForm(forms.ModelForm):
-    class Meta:
-        model = Membership
-        fields = ("user", "is_admin")
-        labels = {"user": _("user")}
-
-
-class MembershipInline(admin.TabularInline):
+class MembershipInline(RowActionsInlineMixin, ReadOnlyInlineMixin, admin.TabularInline):
     model = Membership
-    form = MembershipForm
-    fields = ("user", "is_admin", "member_since")
-    readonly_fields = ("member_since",)
-    raw_id_fields = ("user",)
-    extra = 0
+    fields = ("user", "email", "is_admin", "member_since", "row_actions")
     verbose_name = _("member")
     verbose_name_plural = _("members (applicant users acting for the organisation)")
+    row_actions_allowed = staticmethod(permissions.can_manage_members)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user")
+
+    @admin.display(description=_("E-mail"))
+    def email(self, membership):
+        return membership.user.email
 
     @admin.display(description=_("member since"))
     def member_since(self, membership):
-        return membership.created_at
+        return display_for_value(membership.created_at, "-")
 
-
-class OrganizationAdminForm(forms.ModelForm):
-    class Meta:
-        model = Organization
-        # The evidence files come through the portal, where uploads are checked (cesi_cert.files).
-        fields = (
-            "name_zh",
-            "name_en",
-            "credit_code",
-            "applicant_type",
-            "address_zh",
-            "address_en",
-            "part_of_legal_entity",
-            "parent_entity_name",
-            "contact_name",
-            "contact_phone",
-            "contact_email",
+    @admin.display(description=_("Actions"))
+    def row_actions(self, membership):
+        org = membership.organization_id
+        toggle = (
+            ("member_revoke_admin", _("Revoke administrator"))
+            if membership.is_admin
+            else ("member_make_admin", _("Make administrator"))
+        )
+        return _row_links(
+            [
+                (_row_action_url(self, toggle[0], org, membership=membership.pk), toggle[1]),
+                (
+                    _row_action_url(self, "member_remove", org, membership=membership.pk),
+                    _("Remove"),
+                ),
+            ]
         )
 
-    def clean_credit_code(self):
-        return normalize_credit_code(self.cleaned_data.get("credit_code") or "")
 
-    def clean(self):
-        data = super().clean()
-        # §2.2 a: part of a legal entity → name the entity (its evidence comes through the portal).
-        if data.get("part_of_legal_entity") and not (data.get("parent_entity_name") or "").strip():
-            self.add_error(
-                "parent_entity_name",
-                _("Name the legal entity this organisation belongs to (§2.2 a)."),
-            )
-        return data
+# --- what each action does: one service call ----------------------------------------------------
 
 
-EVIDENCE_FIELDS = ("legal_status_evidence", "independent_liability_evidence")
+def _details_kwargs(org, request):
+    # A copy: the form writes the posted values onto its instance while validating.
+    return {"instance": Organization.objects.get(pk=org.pk)}
+
+
+def _rows_kwargs(param: str):
+    def form_kwargs(org, request):
+        return {"organization": org, "selected": request.GET.get(param)}
+
+    return form_kwargs
+
+
+def _delete_site(org, by, data) -> Site:
+    services.site_delete(site=data["site"], by=by)
+    return data["site"]
+
+
+def _remove_member(org, by, data) -> Membership:
+    services.membership_remove(membership=data["membership"], by=by)
+    return data["membership"]
+
+
+def _who(membership) -> str:
+    return membership.user.get_full_name() or membership.user.username
+
+
+ORGANIZATION_ACTIONS = (
+    ObjectAction(
+        name="edit",
+        # Not "edit": <path:object_id>/edit/ would also match …/sites/edit/.
+        route="details",
+        title=_("Edit details"),
+        form_class=OrganizationDetailsForm,
+        form_kwargs=_details_kwargs,
+        allowed=permissions.can_edit_organization,
+        perform=lambda org, by, data: services.organization_update(organization=org, by=by, **data),
+        success=lambda org, result: _("The organisation's details are saved."),
+        refused=CHANGE_REFUSED,
+        help_text=_(
+            "§2.2 a: an organisation that is part of a legal entity names that entity and has "
+            "evidence that it can bear legal liability independently. An uploaded file replaces "
+            "the one on file; uploads are checked like the applicant's."
+        ),
+        submit_label=_("Save"),
+    ),
+    ObjectAction(
+        name="site_add",
+        route="sites/add",
+        title=_("Add a site"),
+        form_class=SiteForm,
+        allowed=permissions.can_edit_organization,
+        perform=lambda org, by, data: services.site_create(organization=org, by=by, **data),
+        success=lambda org, site: _("Site “%(name)s” is added.") % {"name": site.name},
+        refused=CHANGE_REFUSED,
+    ),
+    ObjectAction(
+        name="site_edit",
+        route="sites/edit",
+        title=_("Edit site"),
+        form_class=SiteEditForm,
+        form_kwargs=_rows_kwargs("site"),
+        allowed=permissions.can_edit_organization,
+        perform=lambda org, by, data: services.site_update(site=data.pop("site"), by=by, **data),
+        success=lambda org, site: _("The site is saved."),
+        refused=CHANGE_REFUSED,
+        submit_label=_("Save"),
+        in_object_tools=False,
+    ),
+    ObjectAction(
+        name="site_delete",
+        route="sites/delete",
+        title=_("Delete site"),
+        form_class=SiteChoiceForm,
+        form_kwargs=_rows_kwargs("site"),
+        allowed=permissions.can_edit_organization,
+        perform=_delete_site,
+        success=lambda org, site: _("Site “%(name)s” is deleted.") % {"name": site.name},
+        refused=CHANGE_REFUSED,
+        help_text=_("A site that is part of an application already handed in cannot be deleted."),
+        submit_label=_("Delete"),
+        in_object_tools=False,
+    ),
+    ObjectAction(
+        name="member_add",
+        route="members/add",
+        title=_("Add member"),
+        form_class=AdminMemberForm,
+        allowed=permissions.can_manage_members,
+        perform=lambda org, by, data: services.membership_add(organization=org, by=by, **data),
+        success=lambda org, membership: (
+            _("%(user)s can now act for the organisation.") % {"user": _who(membership)}
+        ),
+        refused=MEMBERS_REFUSED,
+        help_text=_(
+            "Only applicant accounts can be members: the person signs up in the portal first. "
+            "Staff of the certification body are never members of an organisation."
+        ),
+    ),
+    ObjectAction(
+        name="member_remove",
+        route="members/remove",
+        title=_("Remove member"),
+        form_class=MemberChoiceForm,
+        form_kwargs=_rows_kwargs("membership"),
+        allowed=permissions.can_manage_members,
+        perform=_remove_member,
+        success=lambda org, membership: (
+            _("%(user)s is no longer a member.") % {"user": _who(membership)}
+        ),
+        refused=MEMBERS_REFUSED,
+        submit_label=_("Remove"),
+        in_object_tools=False,
+    ),
+    ObjectAction(
+        name="member_make_admin",
+        route="members/make-admin",
+        title=_("Make administrator"),
+        form_class=MemberChoiceForm,
+        form_kwargs=_rows_kwargs("membership"),
+        allowed=permissions.can_manage_members,
+        perform=lambda org, by, data: services.membership_set_admin(
+            membership=data["membership"], by=by, is_admin=True
+        ),
+        success=lambda org, membership: (
+            _("%(user)s now manages the organisation's members.") % {"user": _who(membership)}
+        ),
+        refused=MEMBERS_REFUSED,
+        in_object_tools=False,
+    ),
+    ObjectAction(
+        name="member_revoke_admin",
+        route="members/revoke-admin",
+        title=_("Revoke administrator"),
+        form_class=MemberChoiceForm,
+        form_kwargs=_rows_kwargs("membership"),
+        allowed=permissions.can_manage_members,
+        perform=lambda org, by, data: services.membership_set_admin(
+            membership=data["membership"], by=by, is_admin=False
+        ),
+        success=lambda org, membership: (
+            _("%(user)s no longer manages the organisation's members.") % {"user": _who(membership)}
+        ),
+        refused=MEMBERS_REFUSED,
+        help_text=_("An organisation always keeps at least one administrator."),
+        in_object_tools=False,
+    ),
+)
 
 
 @admin.register(Organization)
-class OrganizationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+    """Organisations are read here; there is no "add": applicants register their organisation
+    in the portal and become its first member (``services.organization_create``).
+
+    The change page is read-only, sites and members included. Customer service changes an
+    organisation through the actions on that page (edit the details, add a site or a member;
+    edit, delete, remove, make or revoke administrator from a row), each calling its service.
+    Other staff roles only read.
+    """
+
     # The portal pages are the applicant's; staff work here.
     view_on_site = False
-    form = OrganizationAdminForm
+    change_form_template = "admin/applications/organization/change_form.html"
+    object_actions = ORGANIZATION_ACTIONS
     list_display = (
         "name_zh",
         "name_en",
@@ -120,11 +306,6 @@ class OrganizationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
     search_fields = ("name_zh", "name_en", "credit_code")
     date_hierarchy = "created_at"
     inlines = (SiteInline, MembershipInline)
-    readonly_fields = (
-        "legal_status_evidence_link",
-        "independent_liability_evidence_link",
-        "created_at",
-    )
     fieldsets = (
         (None, {"fields": ("name_zh", "name_en", "credit_code", "applicant_type")}),
         (_("Addresses"), {"fields": ("address_zh", "address_en")}),
@@ -144,14 +325,24 @@ class OrganizationAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
             {"fields": ("contact_name", "contact_phone", "contact_email", "created_at")},
         ),
     )
+    # Every field is shown read-only (no change permission); these are the computed ones.
+    readonly_fields = (
+        "legal_status_evidence_link",
+        "independent_liability_evidence_link",
+        "created_at",
+    )
 
     def get_queryset(self, request):
         return selectors.organizations_for(request.user)
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        actions.pop("delete_selected", None)  # one at a time, and only where nothing refers to it
-        return actions
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
     def get_urls(self):
         return [

@@ -7,10 +7,9 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
-from cesi_cert.errors import DomainError, forbidden, invalid
+from cesi_cert.errors import DomainError, conflict, forbidden, invalid
 from cesi_cert.files import check_upload
 from cesi_cert.notifications import notify
-from cesi_cert.roles import Role
 from cesi_cert.transitions import lock
 
 from .. import notices, permissions
@@ -113,32 +112,45 @@ def organization_update(*, organization: Organization, by, **fields) -> Organiza
     return org
 
 
+def _member_account(email: str):
+    """The active applicant account using ``email``, or None (staff accounts never qualify)."""
+    email = (email or "").strip()
+    if not email:
+        return None
+    candidates = get_user_model().objects.filter(email__iexact=email, is_active=True)
+    return next((u for u in candidates.order_by("pk") if permissions.can_be_member(u)), None)
+
+
 @transaction.atomic
 def membership_add(
     *, organization: Organization, by, email: str, is_admin: bool = False
 ) -> Membership:
-    """Let another applicant account act for the organisation (found by its e-mail address)."""
+    """Let another applicant account act for the organisation (found by its e-mail address).
+
+    Only applicant accounts can be members (:func:`permissions.can_be_member`); for any other
+    address the answer is the same as for an unknown one, so it tells nothing about the account.
+    """
     if not permissions.can_manage_members(by, organization):
         raise forbidden(_("Only an administrator of the organisation can add members."))
-    email = (email or "").strip()
-    user = (
-        get_user_model().objects.filter(email__iexact=email, is_active=True).first()
-        if email
-        else None
-    )
-    if user is None or not user.groups.filter(name=Role.APPLICANT).exists():
+    organization = lock(organization)
+    user = _member_account(email)
+    if user is None:
         raise invalid(
             "email",
             _(
                 "No applicant account uses this e-mail address; ask your colleague to sign up first."
             ),
         )
-    if organization.memberships.filter(user=user).exists():
+    try:
+        with transaction.atomic():
+            membership = Membership.objects.create(
+                user=user, organization=organization, is_admin=is_admin
+            )
+    except IntegrityError:  # unique (user, organization)
         raise invalid(
             "email",
             _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username},
-        )
-    membership = Membership.objects.create(user=user, organization=organization, is_admin=is_admin)
+        ) from None
     notify(
         [user],
         notices.MEMBERSHIP_ADDED,
@@ -146,6 +158,11 @@ def membership_add(
         link=organization.get_absolute_url(),
     )
     return membership
+
+
+LAST_ADMINISTRATOR = _(
+    "The organisation needs at least one administrator; make someone else administrator first."
+)
 
 
 @transaction.atomic
@@ -156,13 +173,32 @@ def membership_remove(*, membership: Membership, by) -> None:
         raise forbidden(_("Only an administrator of the organisation can remove members."))
     admins = organization.memberships.filter(is_admin=True).exclude(pk=membership.pk)
     if membership.is_admin and not admins.exists():
-        raise DomainError(
-            _(
-                "The organisation needs at least one administrator; make someone else administrator first."
-            ),
-            code=DomainError.CONFLICT,
-        )
+        raise DomainError(LAST_ADMINISTRATOR, code=DomainError.CONFLICT)
     membership.delete()
+
+
+@transaction.atomic
+def membership_set_admin(*, membership: Membership, by, is_admin: bool) -> Membership:
+    """Make a member an administrator (manages members) or revoke it; the last one stays.
+
+    Locks the organisation, as :func:`membership_remove` does, so two clerks revoking the last
+    two administrators at once cannot leave it with none.
+    """
+    organization = lock(membership.organization)
+    if not permissions.can_manage_members(by, organization):
+        raise forbidden(_("Only an administrator of the organisation can change administrators."))
+    membership = organization.memberships.filter(pk=membership.pk).first()
+    if membership is None:
+        raise conflict(_("This person is no longer a member."))
+    if membership.is_admin == is_admin:
+        return membership
+    if not is_admin:
+        others = organization.memberships.filter(is_admin=True).exclude(pk=membership.pk)
+        if not others.exists():
+            raise DomainError(LAST_ADMINISTRATOR, code=DomainError.CONFLICT)
+    membership.is_admin = is_admin
+    membership.save(update_fields=["is_admin"])
+    return membership
 
 
 def _check_site(organization, name, address, activities):

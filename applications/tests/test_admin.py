@@ -540,7 +540,8 @@ def test_organization_search_and_part_of_legal_entity_rule(cs_staff, org):
     response = client.get(changelist, {"q": org.credit_code})
     assert response.context["cl"].result_count == 1
 
-    url = reverse("admin:applications_organization_change", args=[org.pk])
+    # The change page is read-only; "edit details" calls services.organization_update.
+    url = reverse("admin:applications_organization_edit", args=[org.pk])
     data = {
         "name_zh": org.name_zh,
         "name_en": org.name_en,
@@ -553,16 +554,13 @@ def test_organization_search_and_part_of_legal_entity_rule(cs_staff, org):
         "contact_name": "李四",
         "contact_phone": "010-1",
         "contact_email": "li@example.cn",
-        "sites-TOTAL_FORMS": "0",
-        "sites-INITIAL_FORMS": "0",
-        "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0",
     }
     response = client.post(url, data)
     assert response.status_code == 200
     assert "parent_entity_name" in response.context["adminform"].form.errors  # §2.2 a
 
     data["parent_entity_name"] = "某集团有限公司"
+    data["independent_liability_evidence"] = pdf_upload("liability.pdf")  # §2.2 a
     assert client.post(url, data).status_code == 302
     org = Organization.objects.get(pk=org.pk)
     assert (org.contact_name, org.parent_entity_name) == ("李四", "某集团有限公司")
@@ -574,29 +572,8 @@ def test_site_of_a_submitted_application_cannot_be_deleted_in_the_admin(superuse
     org = submitted.organization
     site = submitted.sites.get()
     client = client_for(superuser)
-    url = reverse("admin:applications_organization_change", args=[org.pk])
-    data = {
-        "name_zh": org.name_zh,
-        "name_en": org.name_en,
-        "credit_code": org.credit_code,
-        "applicant_type": "provider",
-        "address_zh": org.address_zh,
-        "address_en": org.address_en,
-        "contact_name": org.contact_name,
-        "contact_phone": org.contact_phone,
-        "contact_email": org.contact_email,
-        "sites-TOTAL_FORMS": "1",
-        "sites-INITIAL_FORMS": "1",
-        "sites-0-id": str(site.pk),
-        "sites-0-organization": str(org.pk),
-        "sites-0-name": site.name,
-        "sites-0-address": site.address,
-        "sites-0-activities": site.activities,
-        "sites-0-DELETE": "on",
-        "memberships-TOTAL_FORMS": "0",
-        "memberships-INITIAL_FORMS": "0",
-    }
-    response = client.post(url, data)
+    url = reverse("admin:applications_organization_site_delete", args=[org.pk])
+    response = client.post(f"{url}?site={site.pk}", follow=True)
     assert response.status_code == 200
     assert "already handed in" in response.content.decode()
     assert org.sites.filter(pk=site.pk).exists()
