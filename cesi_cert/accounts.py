@@ -1,10 +1,12 @@
 """Applicant sign-up: anyone may create an applicant account, then register an organisation."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from .roles import Role
@@ -28,8 +30,11 @@ class SignupForm(UserCreationForm):
 
 @transaction.atomic
 def applicant_signup(form: SignupForm):
-    """Create the account in the ``applicant`` role."""
-    user = form.save()
+    """Create the account in the ``applicant`` role, e-mailed in the language it signed up in."""
+    user = form.save(commit=False)
+    if translation.get_language() in dict(settings.LANGUAGES):
+        user.language = translation.get_language()
+    user.save()
     group, _created = Group.objects.get_or_create(name=Role.APPLICANT)
     user.groups.add(group)
     return user

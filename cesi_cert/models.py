@@ -5,6 +5,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+#: The certification body's working language: new accounts' e-mails, the stored notice text.
+WORKING_LANGUAGE = "zh-hans"
+
 
 class User(AbstractUser):
     """A person using the system: staff, auditor, committee member or applicant."""
@@ -14,7 +17,7 @@ class User(AbstractUser):
         _("language"),
         max_length=16,
         choices=settings.LANGUAGES,
-        default=settings.LANGUAGE_CODE,
+        default=WORKING_LANGUAGE,
         help_text=_("The language of the e-mails this person receives."),
     )
 

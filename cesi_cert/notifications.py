@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
 
-from .models import Notification
+from .models import WORKING_LANGUAGE, Notification
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +77,7 @@ class _Params(dict):
 
 def _param(value, language: str) -> str:
     if isinstance(value, Mapping):
-        return str(value.get(language) or value.get(settings.LANGUAGE_CODE) or "")
+        return str(value.get(language) or value.get(WORKING_LANGUAGE) or "")
     return str(value)
 
 
@@ -116,7 +116,7 @@ def notify(
         raise TypeError("notify() takes a NoticeKind declared by the app")
     params = _clean_params(params)
     # The working-language text is kept on the row for staff searching the admin.
-    _, text = render(kind.key, params, settings.LANGUAGE_CODE)
+    _, text = render(kind.key, params, WORKING_LANGUAGE)
     rows = Notification.objects.bulk_create(
         [
             Notification(recipient=u, kind=kind.key, params=params, message=text[:500], link=link)

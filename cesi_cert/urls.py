@@ -27,7 +27,7 @@ urlpatterns = [
     path("healthz/", health.healthz, name="healthz"),
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("cesi_cert.account_urls")),
     path("inbox/", include("cesi_cert.inbox_urls", namespace="inbox")),
     path("portal/", include("applications.urls", namespace="portal")),

@@ -1,6 +1,7 @@
 """Public pages and the applicant's account (sign-up; login/logout are Django's own views)."""
 
 from django.apps import apps as django_apps
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
@@ -8,7 +9,8 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views import i18n as i18n_views
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .accounts import SignupForm, applicant_signup
 from .roles import Role, has_role
@@ -56,6 +58,18 @@ class LoginView(auth_views.LoginView):
             if has_role(user, *roles):
                 return reverse(url_name)
         return super().get_default_redirect_url()
+
+
+@require_POST
+def set_language(request):
+    """Django's language switch, remembered on the account so e-mails come in that language."""
+    response = i18n_views.set_language(request)
+    language = request.POST.get("language")
+    user = request.user
+    if user.is_authenticated and language in dict(settings.LANGUAGES) and user.language != language:
+        user.language = language
+        user.save(update_fields=["language"])
+    return response
 
 
 def favicon(request):

@@ -76,3 +76,22 @@ def test_submission_mail_travels_through_redis_to_a_worker(
     wait_for(lambda: mail.outbox)
     assert [m.to for m in mail.outbox] == [[cs_staff.email]]
     assert draft.reference in mail.outbox[0].subject
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_multi_line_change_request_reaches_the_applicant_through_the_worker(
+    draft, applicant, cs_staff, live_celery_worker
+):
+    """The subject is one line whatever the clerk typed (a header with a line break used to make
+    Django raise BadHeaderError in the worker, and the applicant was never e-mailed)."""
+    services.application_submit(application=draft, by=applicant)
+    services.application_start_review(application=draft, by=cs_staff)
+    mail.outbox.clear()
+    services.application_request_changes(
+        application=draft, by=cs_staff, changes="1. 补充服务说明\r\n2. 营业执照已过期\n3. 重新签字"
+    )
+    assert wait_for(lambda: any(applicant.email in m.to for m in mail.outbox))
+    message = next(m for m in mail.outbox if applicant.email in m.to)
+    assert "\n" not in message.subject and draft.reference in message.subject
+    assert "营业执照已过期" in message.body
