@@ -114,6 +114,21 @@ def service_form_view(model_admin, request, *, obj, form, perform, success, **re
     return render_action_form(model_admin, request, obj=obj, form=form, **render_kwargs)
 
 
+class ServiceOnlyAdminMixin:
+    """An admin that shows rows and never saves them: no add, change or delete form. Changes
+    are made by the services, reached through transitions (:class:`TransitionAdminMixin`) and
+    object actions (:class:`ObjectActionsMixin`), so they keep their rules and their log."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyInlineMixin:
     """An inline that only shows rows: they change through services, never through the form."""
 

@@ -9,6 +9,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from cesi_cert.admin_tools import (
     ObjectAction,
     ObjectActionsMixin,
+    ServiceOnlyAdminMixin,
     TransitionAdminMixin,
 )
 
@@ -21,7 +22,9 @@ from .documents import DocumentInline, StaffDocumentForm
 
 
 @admin.register(Application)
-class ApplicationAdmin(ObjectActionsMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+class ApplicationAdmin(
+    ServiceOnlyAdminMixin, ObjectActionsMixin, TransitionAdminMixin, SimpleHistoryAdmin
+):
     """Applications are read here and moved only by their actions (buttons on the change page)."""
 
     # The portal pages are the applicant's; staff work here.
@@ -117,14 +120,6 @@ class ApplicationAdmin(ObjectActionsMixin, TransitionAdminMixin, SimpleHistoryAd
         return qs.order_by(*ordering) if ordering else qs
 
     # Applicants apply (portal/API); staff never create, edit fields of, or delete applications.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("requested level"))
     def requested_level_label(self, app):

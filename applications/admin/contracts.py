@@ -15,6 +15,7 @@ from cesi_cert.admin_tools import (
     ObjectAction,
     ObjectActionsMixin,
     ReadOnlyInlineMixin,
+    ServiceOnlyAdminMixin,
 )
 
 from .. import forms as app_forms
@@ -99,7 +100,9 @@ class AmendmentInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Contract)
-class ContractAdmin(ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class ContractAdmin(
+    ServiceOnlyAdminMixin, ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin
+):
     """Contracts are recorded by the "sign contract" action and changed only by amendments."""
 
     change_form_template = "admin/applications/contract/change_form.html"
@@ -148,15 +151,6 @@ class ContractAdmin(ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistory
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(amendments_total=Count("amendments"))
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description=_("organisation"), ordering="application__organization__name_zh")
     def organization(self, contract):

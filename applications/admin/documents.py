@@ -10,7 +10,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from cesi_cert.admin_tools import HistoryWithoutRevertMixin, ReadOnlyInlineMixin
+from cesi_cert.admin_tools import (
+    HistoryWithoutRevertMixin,
+    ReadOnlyInlineMixin,
+    ServiceOnlyAdminMixin,
+)
 from cesi_cert.errors import DomainError
 
 from .. import permissions, selectors, services
@@ -66,7 +70,9 @@ class StaffDocumentForm(forms.Form):
 
 
 @admin.register(ApplicationDocument)
-class ApplicationDocumentAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class ApplicationDocumentAdmin(
+    ServiceOnlyAdminMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin
+):
     list_display = (
         "original_name",
         "kind",
@@ -127,16 +133,6 @@ class ApplicationDocumentAdmin(HistoryWithoutRevertMixin, SimpleHistoryAdmin):
             _("%(n)d document(s) published to the applicant.") % {"n": published},
             messages.SUCCESS,
         )
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        # Removal goes through services.document_delete (portal), which keeps the rules.
-        return False
 
     @admin.display(description=_("application"), ordering="application__reference")
     def application_link(self, doc):

@@ -26,6 +26,7 @@ from cesi_cert.admin_tools import (
     ObjectAction,
     ObjectActionsMixin,
     ReadOnlyInlineMixin,
+    ServiceOnlyAdminMixin,
     admin_url,
 )
 from cesi_cert.files import serve_private_file
@@ -280,7 +281,9 @@ ORGANIZATION_ACTIONS = (
 
 
 @admin.register(Organization)
-class OrganizationAdmin(ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin):
+class OrganizationAdmin(
+    ServiceOnlyAdminMixin, ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHistoryAdmin
+):
     """Organisations are read here; there is no "add": applicants register their organisation
     in the portal and become its first member (``services.organization_create``).
 
@@ -334,15 +337,6 @@ class OrganizationAdmin(ObjectActionsMixin, HistoryWithoutRevertMixin, SimpleHis
 
     def get_queryset(self, request):
         return selectors.organizations_for(request.user)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_urls(self):
         return [
