@@ -42,7 +42,7 @@ def register_all() -> None:
             place=Place.ADMIN,
             title=_("Applications waiting for the certification body"),
             template="admin/applications/panels/queue.html",
-            items=lambda user: selectors.application_queue(),
+            items=lambda user: [selectors.application_work_queue(user)],
             order=10,
             visible=_can_see_queue,
             empty="",

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from cesi_cert import scopes
+from cesi_cert.models import TransitionLog
 from cesi_cert.transitions import transition_log
 
 from . import permissions
@@ -76,19 +80,49 @@ STAFF_QUEUE_STATES = (
     Application.State.SUBMITTED,
     Application.State.UNDER_REVIEW,
     Application.State.ACCEPTED,
-    Application.State.CHANGES_REQUESTED,
 )
 
 
-def application_queue() -> list[dict]:
-    """How many applications wait in each working state (one grouped query)."""
-    counts = dict(
-        Application.objects.filter(state__in=STAFF_QUEUE_STATES)
-        .values_list("state")
-        .annotate(n=Count("pk"))
-        .values_list("state", "n")
+def with_waiting_since(qs: QuerySet[Application]) -> QuerySet[Application]:
+    """Annotate ``waiting_since``: when the application entered its current state (its last
+    transition; its creation for a draft that never moved)."""
+    last_move = (
+        TransitionLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(Application), object_id=OuterRef("pk")
+        )
+        .order_by("-at", "-pk")
+        .values("at")[:1]
     )
-    return [
-        {"state": s, "label": Application.State(s).label, "count": counts.get(s, 0)}
-        for s in STAFF_QUEUE_STATES
-    ]
+    return qs.annotate(waiting_since=Coalesce(Subquery(last_move), F("created_at")))
+
+
+def application_work_queue(user, *, limit: int = 30) -> dict:
+    """Customer service's work queue: what waits for the CB, oldest first, with counts.
+
+    ``rows`` are the oldest applications waiting for the certification body (each with
+    ``waiting_since`` and the reviewer it is assigned to); ``counts`` the number per state;
+    ``mine`` how many are assigned to ``user``; ``with_applicants`` how many wait for an answer
+    to a change request.
+    """
+    waiting = Application.objects.filter(state__in=STAFF_QUEUE_STATES)
+    counts = dict(waiting.values_list("state").annotate(n=Count("pk")).values_list("state", "n"))
+    rows = list(
+        with_waiting_since(waiting.select_related("organization", "reviewer")).order_by(
+            "waiting_since", "pk"
+        )[:limit]
+    )
+    now = timezone.now()
+    for app in rows:
+        app.days_waiting = (now - app.waiting_since).days
+    return {
+        "rows": rows,
+        "counts": [
+            {"state": s, "label": Application.State(s).label, "count": counts.get(s, 0)}
+            for s in STAFF_QUEUE_STATES
+        ],
+        "total": sum(counts.values()),
+        "mine": waiting.filter(reviewer=user).count() if user.is_authenticated else 0,
+        "with_applicants": Application.objects.filter(
+            state=Application.State.CHANGES_REQUESTED
+        ).count(),
+    }

@@ -11,8 +11,8 @@ cell is written with a leading apostrophe, which the spreadsheet shows as plain 
 from __future__ import annotations
 
 import csv
-from decimal import Decimal
 from collections.abc import Iterable, Sequence
+from decimal import Decimal
 
 from django.http import HttpResponse
 from django.utils import timezone

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
@@ -42,3 +43,4 @@ urlpatterns = [
 
 admin.site.site_header = settings.CB_NAME
 admin.site.site_title = settings.CB_NAME
+admin.site.index_title = _("Workbench")

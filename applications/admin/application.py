@@ -21,6 +21,34 @@ from .contracts import ContractInline
 from .documents import DocumentInline, StaffDocumentForm
 
 
+class AssignedFilter(admin.SimpleListFilter):
+    title = _("assigned to")
+    parameter_name = "assigned"
+
+    def lookups(self, request, model_admin):
+        return [("mine", _("me")), ("nobody", _("unassigned"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "mine":
+            return queryset.filter(reviewer=request.user)
+        if self.value() == "nobody":
+            return queryset.filter(reviewer__isnull=True)
+        return queryset
+
+
+class WaitingFilter(admin.SimpleListFilter):
+    title = _("whose move")
+    parameter_name = "waiting"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("waiting for the certification body"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "1":
+            return queryset.filter(state__in=selectors.STAFF_QUEUE_STATES)
+        return queryset
+
+
 @admin.register(Application)
 class ApplicationAdmin(
     ServiceOnlyAdminMixin, ObjectActionsMixin, TransitionAdminMixin, SimpleHistoryAdmin
@@ -32,8 +60,17 @@ class ApplicationAdmin(
 
     action_set = APPLICATION_ACTIONS
     change_form_template = "admin/applications/application/change_form.html"
-    list_display = ("reference", "organization", "scheme", "kind", "state", "submitted_at")
-    list_filter = ("state", "kind", "scheme")
+    list_display = (
+        "reference",
+        "organization",
+        "scheme",
+        "kind",
+        "state",
+        "submitted_at",
+        "waiting_since_display",
+        "reviewer_name",
+    )
+    list_filter = (WaitingFilter, AssignedFilter, "state", "kind", "scheme")
     search_fields = (
         "reference",
         "organization__name_zh",
@@ -41,7 +78,7 @@ class ApplicationAdmin(
         "organization__credit_code",
     )
     date_hierarchy = "created_at"
-    list_select_related = ("organization", "scheme")
+    list_select_related = ("organization", "scheme", "reviewer")
     inlines = (DocumentInline, ContractInline)
     actions = ["export_csv"]
     object_actions = (
@@ -115,9 +152,19 @@ class ApplicationAdmin(
     )
 
     def get_queryset(self, request):
-        qs = selectors.applications_for(request.user)
+        qs = selectors.with_waiting_since(selectors.applications_for(request.user))
         ordering = self.get_ordering(request)
         return qs.order_by(*ordering) if ordering else qs
+
+    @admin.display(description=_("in this state since"), ordering="waiting_since")
+    def waiting_since_display(self, app):
+        return app.waiting_since
+
+    @admin.display(description=_("assigned to"), ordering="reviewer__first_name")
+    def reviewer_name(self, app):
+        if app.reviewer is None:
+            return "—"
+        return app.reviewer.get_full_name() or app.reviewer.username
 
     # Applicants apply (portal/API); staff never create, edit fields of, or delete applications.
 

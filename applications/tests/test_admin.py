@@ -20,6 +20,7 @@ from applications.tests.factories import (
     pdf_upload,
 )
 from cesi_cert.models import TransitionLog
+from cesi_cert.roles import Role
 
 # --- helpers and fixtures -------------------------------------------------------------------------
 
@@ -650,20 +651,54 @@ def test_notifications_are_not_editable(superuser, cs_staff):
     assert client.get(reverse("admin:cesi_cert_notification_add")).status_code == 403
 
 
-def test_admin_home_shows_the_work_queue(cs, business, org, applicant):
-    from applications.tests.factories import ApplicationFactory
+def test_admin_home_is_a_work_queue_oldest_first(cs, cs_staff, org, applicant):
+    """What waits for the CB, oldest first, with its age in days and who has it; counts per
+    state, "assigned to me" and what waits for applicants; times in Beijing time."""
+    import time_machine
 
-    for state in ["submitted", "submitted", "under_review", "draft", "contracted"]:
-        ApplicationFactory(organization=org, created_by=applicant, state=state)
-    html = cs.get(reverse("admin:index")).content.decode()
-    rows = dict(re.findall(r'<tr data-state="(\w+)">.*?<strong>(\d+)</strong>', html, re.S))
-    assert rows == {
-        "submitted": "2",
-        "under_review": "1",
-        "accepted": "0",
-        "changes_requested": "0",
-    }
-    assert "?state__exact=submitted" in html
+    from applications.tests.factories import application_in
+
+    def at(day, hour=9):
+        return time_machine.travel(
+            datetime.datetime(2026, 11, day, hour, tzinfo=datetime.UTC), tick=False
+        )
+
+    walk = {"organization": org, "applicant": applicant, "staff": cs_staff}
+    with at(1, 1):  # 09:00 in Beijing
+        oldest = application_in(Application.State.SUBMITTED, **walk)
+    with at(10):
+        mine = application_in(Application.State.UNDER_REVIEW, **walk)
+    with at(20):
+        newest = application_in(Application.State.SUBMITTED, **walk)
+        application_in(Application.State.CHANGES_REQUESTED, **walk)
+        application_in(Application.State.DRAFT, **walk)
+        application_in(Application.State.CONTRACTED, **walk)
+    with at(26, 1):
+        html = cs.get(reverse("admin:index")).content.decode()
+
+    order = [int(pk) for pk in re.findall(r'<tr data-application="(\d+)"', html)]
+    assert order == [oldest.pk, mine.pk, newest.pk]
+    days = dict(re.findall(r'<tr data-application="(\d+)".*?data-days="(\d+)"', html, re.S))
+    assert days == {str(oldest.pk): "25", str(mine.pk): "15", str(newest.pk): "5"}
+    assert "2026-11-01 09:00" in html  # Beijing time, not UTC
+    counts = dict(re.findall(r'<a data-state="(\w+)".*?<strong>(\d+)</strong>', html, re.S))
+    assert counts == {"submitted": "2", "under_review": "1", "accepted": "0"}
+    assert re.search(r'data-queue="mine".*?<strong>1</strong>', html, re.S)
+    assert re.search(r'data-queue="with-applicants".*?<strong>1</strong>', html, re.S)
+    assert "?assigned=mine" in html and "?state__exact=submitted" in html
+    assert "最近动作" not in html and "Recent actions" not in html
+
+
+def test_the_mine_filter_lists_what_is_assigned_to_me(cs, cs_staff, org, applicant):
+    from applications.tests.factories import UserFactory, application_in
+
+    colleague = UserFactory(role=Role.CUSTOMER_SERVICE)
+    mine = application_in(Application.State.UNDER_REVIEW, staff=cs_staff)
+    theirs = application_in(Application.State.UNDER_REVIEW, staff=colleague)
+    html = cs.get(reverse("admin:applications_application_changelist") + "?assigned=mine")
+    html = html.content.decode()
+    assert mine.reference in html and theirs.reference not in html
+    assert (cs_staff.get_full_name() or cs_staff.username) in html  # by name, not by id
 
 
 def test_publishing_a_cb_document_makes_it_visible_and_tells_the_applicant(

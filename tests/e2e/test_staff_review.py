@@ -47,7 +47,11 @@ def test_customer_service_reviews_and_records_the_contract(live_server, browser_
     UserFactory(username="kefu-e2e", role=Role.CUSTOMER_SERVICE)
 
     log_in(page, base, "kefu-e2e")
-    assert page.locator('#application-queue tr[data-state="submitted"] strong').inner_text() == "1"
+    assert page.locator('#application-queue a[data-state="submitted"] strong').inner_text() == "1"
+    page.screenshot(path=str(ARTIFACTS / "admin-home.png"), full_page=True)
+    # The work queue leads to the application.
+    page.click(f'#application-queue tr[data-application="{app.pk}"] a')
+    page.wait_for_url(f"{base}/admin/applications/application/{app.pk}/change/")
     page.goto(f"{base}/admin/applications/application/{app.pk}/change/")
     assert page.locator("a[data-transition]").evaluate_all(
         "els => els.map(e => e.dataset.transition)"
