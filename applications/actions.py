@@ -41,6 +41,9 @@ APPLICATION_ACTIONS = ActionSet(
             services.application_withdraw,
             forms.WithdrawForm,
             style="danger",
+            # §3.1: the applicant withdraws; staff only record a withdrawal the applicant asked for.
+            staff_label=_("Record the applicant's withdrawal"),
+            staff_style="secondary",
         ),
     ],
 )

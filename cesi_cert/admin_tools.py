@@ -274,8 +274,8 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
         return [
             {
                 "name": action.name,
-                "label": action.label,
-                "style": action.style,
+                "label": action.admin_label,
+                "style": action.admin_style,
                 "help_text": action.help_text,
                 "url": admin_url(self, "transition", obj.pk, action.name),
             }
@@ -291,7 +291,7 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
                 {
                     "at": entry.at,
                     "actor": entry.actor,
-                    "action": action.label if action else entry.transition,
+                    "action": action.admin_label if action else entry.transition,
                     "source": states.get(entry.source, entry.source),
                     "target": states.get(entry.target, entry.target),
                     "reason": entry.reason,
@@ -355,7 +355,7 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
                     request,
                     _("“%(action)s” done: %(object)s is now “%(state)s”.")
                     % {
-                        "action": action.label,
+                        "action": action.admin_label,
                         "object": obj,
                         "state": state_label(obj, self.action_set.field_name),
                     },
@@ -369,7 +369,7 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
             request,
             obj=obj,
             form=form,
-            title=action.label,
+            title=action.admin_label,
             help_text=action.help_text,
-            style=action.style,
+            style=action.admin_style,
         )

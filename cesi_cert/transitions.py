@@ -187,6 +187,18 @@ class Action:
     form_class: type[forms.Form] = ReasonForm
     style: str = "primary"  # primary | secondary | danger: how the button looks
     help_text: str = ""
+    #: How the admin (the CB's own screen) names and shows it, when that differs: staff record
+    #: an applicant's withdrawal; they do not withdraw for themselves.
+    staff_label: str = ""
+    staff_style: str = ""
+
+    @property
+    def admin_label(self) -> str:
+        return self.staff_label or self.label
+
+    @property
+    def admin_style(self) -> str:
+        return self.staff_style or self.style
 
 
 @dataclass

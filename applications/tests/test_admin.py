@@ -761,3 +761,14 @@ def test_the_export_never_writes_a_live_formula(cs, org, applicant):
     response = cs.post(url, {"action": "export_csv", "_selected_action": [app.pk]})
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8").lstrip("\ufeff"))))
     assert rows[1][1] == "'" + org.name_zh
+
+
+def test_staff_see_a_staff_action_not_the_applicants_withdraw_button(cs, cs_staff):
+    """Staff record a withdrawal the applicant asked for; the applicant's red button is theirs."""
+    from applications.tests.factories import application_in
+
+    app = application_in(Application.State.SUBMITTED, staff=cs_staff)
+    html = cs.get(change_url(app)).content.decode()
+    button = re.search(r'<a[^>]*data-transition="withdraw"[^>]*>(.*?)</a>', html, re.S)
+    assert button and "Record the applicant" in button.group(1)
+    assert "danger" not in button.group(0)

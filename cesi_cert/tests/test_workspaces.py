@@ -177,3 +177,12 @@ def test_the_admin_home_shows_the_admin_panels(client, cs_staff):
     client.force_login(cs_staff)
     html = page(client.get(reverse("admin:index")))
     assert 'data-panel="applications.queue"' in html
+
+
+@pytest.mark.django_db
+def test_the_api_docs_are_in_the_footer_not_the_applicants_menu(client, applicant):
+    client.force_login(applicant)
+    html = page(client.get("/portal/"))
+    nav = html[html.index('<nav class="main-nav"') : html.index("</nav>")]
+    assert "/api/docs/" not in nav
+    assert "/api/docs/" in html[html.index('<footer class="site-footer"') :]
