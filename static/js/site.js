@@ -20,7 +20,9 @@
     });
   });
 
-  // Application form: offer only the levels of the chosen scheme ("<scheme>: <level>").
+  // Application form: offer only the levels of the chosen scheme. Without script the options
+  // read "<scheme>: <level>"; once filtered, the scheme is already chosen above, so the options
+  // read just "<level>".
   function filterLevels() {
     var scheme = document.getElementById("id_scheme");
     var level = document.getElementById("id_requested_level");
@@ -29,9 +31,12 @@
     var prefix = chosen && chosen.value ? chosen.text + ": " : null;
     var visible = 0;
     Array.prototype.forEach.call(level.options, function (opt) {
-      var show = !opt.value || (prefix !== null && opt.text.indexOf(prefix) === 0);
+      if (opt.dataset.full === undefined) opt.dataset.full = opt.text;
+      var full = opt.dataset.full;
+      var show = !opt.value || (prefix !== null && full.indexOf(prefix) === 0);
       opt.hidden = !show;
       opt.disabled = !show;
+      opt.text = show && opt.value ? full.slice(prefix.length) : full;
       if (show && opt.value) visible += 1;
     });
     if (level.selectedOptions.length && level.selectedOptions[0].disabled) level.value = "";

@@ -110,6 +110,9 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     page.click('[data-testid="new-application"]')
     scheme = Scheme.objects.get(code="after-sales")
     page.select_option("#id_scheme", str(scheme.pk))
+    # Only the chosen scheme's levels, named without the scheme (chosen just above).
+    offered = page.locator("#id_requested_level option:not([hidden])").all_inner_texts()
+    assert "四星" in offered and not any(":" in text for text in offered), offered
     page.select_option("#id_requested_level", "4-star")
     page.fill("#id_scope", "家用电器的安装、维修与退换货服务")
     assert page.locator('input[name="sites"]').first.is_checked()
