@@ -87,7 +87,7 @@ def test_button_style_follows_the_action(cs_staff, under_review):
         "accept": "primary",
         "request_changes": "secondary",
         "reject": "danger",
-        "withdraw": "danger",
+        "withdraw": "secondary",  # staff record the applicant's withdrawal
     }
 
 
@@ -99,7 +99,7 @@ def test_each_button_opens_its_action_form(cs_staff, under_review):
     for href, name in links:
         response = client.get(href)
         assert response.status_code == 200, href
-        assert response.context["title"] == APPLICATION_ACTIONS.get(name).label
+        assert response.context["title"] == APPLICATION_ACTIONS.get(name).admin_label
 
 
 def test_no_action_panel_when_nothing_is_available(business_staff, submitted):
