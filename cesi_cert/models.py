@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
+
 #: The certification body's working language: new accounts' e-mails, the stored notice text.
 WORKING_LANGUAGE = "zh-hans"
 
@@ -81,7 +83,7 @@ class TransitionLog(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, **limits.bounded_text(limits.REASON))
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -89,6 +91,7 @@ class TransitionLog(models.Model):
         verbose_name_plural = _("state changes")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        constraints = [limits.length_check("cesi_cert_transitionlog", "reason", limits.REASON)]
 
     def __str__(self):
         return f"{self.content_type.model}#{self.object_id} {self.source}→{self.target}"
