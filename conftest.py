@@ -192,6 +192,39 @@ def wait_for(predicate, timeout: float = 15.0) -> bool:
     return bool(predicate())
 
 
+def race(n: int, attempt) -> list:
+    """Run ``attempt(i)`` for i in 0…n-1 in ``n`` threads released at once by a barrier.
+
+    Returns each thread's outcome: what ``attempt`` returned, or the exception it raised. Each
+    thread closes its own database connection, as the end of a request does. Use with
+    ``@pytest.mark.postgres`` and ``django_db(transaction=True)``: the threads see only what the
+    test committed, and only PostgreSQL lets their transactions really overlap.
+    """
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(n)
+    outcomes: list = [None] * n
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            outcomes[i] = attempt(i)
+        except Exception as e:  # the outcome under test, whatever it is
+            outcomes[i] = e
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert not any(t.is_alive() for t in threads), "a racing thread hung"
+    return outcomes
+
+
 @pytest.fixture
 def application_in(org, applicant, cs_staff):
     """``factories.application_in`` with the ``org``, ``applicant`` and ``cs_staff`` fixtures."""

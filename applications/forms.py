@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert.limits import NOTE
+
 from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
 from .validators import normalize_credit_code
 
@@ -14,13 +16,18 @@ from .validators import normalize_credit_code
 
 class SubmitForm(forms.Form):
     reason = forms.CharField(
-        label=_("Message to the reviewer"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Message to the reviewer"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class RequestChangesForm(forms.Form):
     changes = forms.CharField(
-        label=_("What must be completed or corrected"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("What must be completed or corrected"),
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
@@ -36,19 +43,24 @@ class AcceptForm(forms.Form):
         required=False,
     )
     notes = forms.CharField(
-        label=_("Review notes"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+        label=_("Review notes"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
     )
 
 
 class RejectForm(forms.Form):
     reasons = forms.CharField(
-        label=_("Reasons (sent to the applicant)"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("Reasons (sent to the applicant)"),
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
 class WithdrawForm(forms.Form):
     reason = forms.CharField(
-        label=_("Reason"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Reason"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -71,7 +83,7 @@ class SignContractForm(forms.Form):
         label=_("Fee quote (CNY)"), max_digits=12, decimal_places=2, min_value=0
     )
     notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Notes"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
@@ -81,7 +93,9 @@ class ContractAmendForm(forms.Form):
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    description = forms.CharField(label=_("What changes"), widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label=_("What changes"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
     man_days = forms.DecimalField(
         label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5
     )

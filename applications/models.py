@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from cesi_cert import limits
 from cesi_cert.files import private_storage
 
 from . import permissions
@@ -200,7 +201,9 @@ class Site(models.Model):
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="sites")
     name = models.CharField(_("site name"), max_length=200)
     address = models.CharField(_("address"), max_length=300)
-    activities = models.TextField(_("service activities at this site"))
+    activities = models.TextField(
+        _("service activities at this site"), **limits.bounded_text(limits.ACTIVITIES)
+    )
     is_central = models.BooleanField(
         _("central function"), default=False, help_text=_("Where the service is managed from.")
     )
@@ -211,6 +214,7 @@ class Site(models.Model):
         verbose_name = _("site")
         verbose_name_plural = _("sites")
         ordering = ["-is_central", "name"]
+        constraints = [limits.length_check("applications_site", "activities", limits.ACTIVITIES)]
 
     def __str__(self):
         return self.name
@@ -257,7 +261,9 @@ class Application(ConcurrentTransitionMixin, models.Model):
         Site, verbose_name=_("sites"), related_name="applications", blank=True
     )
     scope = models.TextField(
-        _("scope of certification"), help_text=_("The services and activities to be certified.")
+        _("scope of certification"),
+        help_text=_("The services and activities to be certified."),
+        **limits.bounded_text(limits.SCOPE),
     )
     previous_certificate_number = models.CharField(
         _("current certificate number"),
@@ -288,10 +294,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     requirements_clear = models.BooleanField(_("certification requirements are clear"), null=True)
     cb_capable = models.BooleanField(_("the CB is able to do the work"), null=True)
-    review_notes = models.TextField(_("review notes"), blank=True)
+    review_notes = models.TextField(
+        _("review notes"), blank=True, **limits.bounded_text(limits.NOTE)
+    )
     reviewed_at = models.DateTimeField(_("review completed"), null=True, blank=True)
-    requested_changes = models.TextField(_("changes requested"), blank=True)
-    rejection_reason = models.TextField(_("reasons for rejection"), blank=True)
+    requested_changes = models.TextField(
+        _("changes requested"), blank=True, **limits.bounded_text(limits.NOTE)
+    )
+    rejection_reason = models.TextField(
+        _("reasons for rejection"), blank=True, **limits.bounded_text(limits.NOTE)
+    )
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])
@@ -301,6 +313,15 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name_plural = _("applications")
         ordering = ["-created_at", "-pk"]
         permissions = [("review_application", _("Can review and decide on applications"))]
+        constraints = [
+            limits.length_check("applications_application", name, limit)
+            for name, limit in (
+                ("scope", limits.SCOPE),
+                ("review_notes", limits.NOTE),
+                ("requested_changes", limits.NOTE),
+                ("rejection_reason", limits.NOTE),
+            )
+        ]
 
     def __str__(self):
         return f"{self.reference} {self.organization}"
@@ -514,7 +535,7 @@ class Contract(models.Model):
         decimal_places=2,
         validators=[MinValueValidator(Decimal("0"))],
     )
-    notes = models.TextField(_("notes"), blank=True)
+    notes = models.TextField(_("notes"), blank=True, **limits.bounded_text(limits.NOTE))
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -529,6 +550,7 @@ class Contract(models.Model):
         verbose_name = _("contract")
         verbose_name_plural = _("contracts")
         ordering = ["-signed_on", "-pk"]
+        constraints = [limits.length_check("applications_contract", "notes", limits.NOTE)]
 
     def __str__(self):
         return self.number
@@ -540,7 +562,7 @@ class ContractAmendment(models.Model):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="amendments")
     sequence = models.PositiveSmallIntegerField(_("amendment no."))
     signed_on = models.DateField(_("signed on"))
-    description = models.TextField(_("what changes"))
+    description = models.TextField(_("what changes"), **limits.bounded_text(limits.NOTE))
     man_days_before = models.DecimalField(max_digits=6, decimal_places=1)
     man_days_after = models.DecimalField(_("man-days"), max_digits=6, decimal_places=1)
     fee_quote_before = models.DecimalField(max_digits=12, decimal_places=2)
@@ -557,7 +579,8 @@ class ContractAmendment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["contract", "sequence"], name="unique_amendment_sequence"
-            )
+            ),
+            limits.length_check("applications_contractamendment", "description", limits.NOTE),
         ]
 
     def __str__(self):

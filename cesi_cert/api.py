@@ -243,7 +243,11 @@ def _choice(form_field, **kw) -> serializers.Field:
 
 
 def _char_field(form_field, **kw) -> serializers.Field:
-    return serializers.CharField(allow_blank=not form_field.required, **kw)
+    return serializers.CharField(
+        allow_blank=not form_field.required,
+        max_length=getattr(form_field, "max_length", None),
+        **kw,
+    )
 
 
 #: Form field class → documenting serializer field, first match wins: a subclass comes before

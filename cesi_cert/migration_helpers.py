@@ -1,5 +1,6 @@
-"""Granting model permissions to the role groups: from data migrations (historical ``apps``)
-and for flushed test databases (the live registry, ``django.apps.apps``)."""
+"""Helpers of migrations: granting model permissions to the role groups (from data migrations
+with the historical ``apps``, and for flushed test databases with ``django.apps.apps``), and
+checking existing rows before a constraint is added."""
 
 
 def grant(apps, grants: dict[str, list[str]]) -> None:
@@ -20,3 +21,31 @@ def grant(apps, grants: dict[str, list[str]]) -> None:
             group.permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
+
+
+def refuse_overlong_text(model_label: str, limits: dict[str, int]):
+    """A ``RunPython`` function run before adding length checks to ``model_label``.
+
+    Rows already longer than a new limit would make the constraint fail with a bare database
+    error; this names them instead (model, id, field, length). What to keep of text a person
+    wrote is a person's decision, so the migration cuts nothing.
+    """
+
+    def check(apps, schema_editor):
+        from django.db.models.functions import Length
+
+        model = apps.get_model(model_label)
+        found = []
+        for field, limit in limits.items():
+            rows = model.objects.annotate(n=Length(field)).filter(n__gt=limit)
+            found += [
+                f"{model_label} #{pk} {field}: {n} characters (at most {limit})"
+                for pk, n in rows.values_list("pk", "n")[:20]
+            ]
+        if found:
+            raise RuntimeError(
+                "Shorten these texts (or move them into a document) and migrate again:\n  "
+                + "\n  ".join(found)
+            )
+
+    return check

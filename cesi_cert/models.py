@@ -2,11 +2,18 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from . import limits
 
 #: The certification body's working language: new accounts' e-mails, the stored notice text.
 WORKING_LANGUAGE = "zh-hans"
+
+#: One account per address: sign-up, password reset and membership all find people by it.
+EMAIL_TAKEN = _("An account with this e-mail already exists.")
 
 
 class User(AbstractUser):
@@ -25,6 +32,30 @@ class User(AbstractUser):
         verbose_name = _("user")
         verbose_name_plural = _("users")
         swappable = "AUTH_USER_MODEL"
+        constraints = [
+            # Case-insensitive, as addresses are in practice; accounts an administrator made
+            # without an address are exempt.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="unique_user_email_ci",
+                condition=~models.Q(email=""),
+                violation_error_code="email_taken",
+                violation_error_message=EMAIL_TAKEN,
+            )
+        ]
+
+    def validate_constraints(self, exclude=None):
+        """As Django's, with the address constraint's message next to the e-mail field (Django
+        puts the message of a constraint on an expression above the whole form)."""
+        try:
+            super().validate_constraints(exclude=exclude)
+        except ValidationError as e:
+            errors = e.update_error_dict({})
+            above = errors.pop(NON_FIELD_ERRORS, [])
+            for error in above:
+                key = "email" if error.code == "email_taken" else NON_FIELD_ERRORS
+                errors.setdefault(key, []).append(error)
+            raise ValidationError(errors) from None
 
     def __str__(self):
         full = self.get_full_name()
@@ -52,7 +83,7 @@ class TransitionLog(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, **limits.bounded_text(limits.REASON))
     at = models.DateTimeField(_("at"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -60,6 +91,7 @@ class TransitionLog(models.Model):
         verbose_name_plural = _("state changes")
         ordering = ["at", "pk"]
         indexes = [models.Index(fields=["content_type", "object_id", "at"])]
+        constraints = [limits.length_check("cesi_cert_transitionlog", "reason", limits.REASON)]
 
     def __str__(self):
         return f"{self.content_type.model}#{self.object_id} {self.source}→{self.target}"

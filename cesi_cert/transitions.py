@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, can_proceed, get_available_user_FIELD_transitions
 
 from .errors import DomainError, conflict
+from .limits import NOTE
 from .models import TransitionLog
 
 
@@ -167,14 +168,16 @@ class ReasonForm(forms.Form):
     """Default form of a transition: an optional note."""
 
     reason = forms.CharField(
-        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class RequiredReasonForm(forms.Form):
     """A transition that must say why (rejections, change requests, staff withdrawals)."""
 
-    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 4}))
+    reason = forms.CharField(
+        label=_("Reason"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,8 @@ from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .accounts import SignupForm, applicant_signup
+from .errors import DomainError
+from .forms import add_domain_errors
 from .roles import Role, has_role
 
 
@@ -30,10 +32,14 @@ def signup(request):
         return redirect("portal:home")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        user = applicant_signup(form)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(request, _("Your account is ready. Now register your organisation."))
-        return redirect("portal:organization_create")
+        try:
+            user = applicant_signup(form)
+        except DomainError as err:  # taken a moment ago by someone signing up at the same time
+            add_domain_errors(form, err)
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            messages.success(request, _("Your account is ready. Now register your organisation."))
+            return redirect("portal:organization_create")
     return render(request, "registration/signup.html", {"form": form})
 
 

@@ -167,7 +167,9 @@ class ContractAmendInputSerializer(serializers.Serializer):
     """The fields of ``services.contract_amend`` (the service checks their values)."""
 
     signed_on = serializers.DateField()
-    description = serializers.CharField()
+    description = serializers.CharField(
+        max_length=ContractAmendment._meta.get_field("description").max_length
+    )
     man_days = serializers.DecimalField(max_digits=6, decimal_places=1)
     fee_quote = serializers.DecimalField(max_digits=12, decimal_places=2)
 

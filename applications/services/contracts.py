@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert.db import unique_violation
 from cesi_cert.errors import forbidden, invalid
 from cesi_cert.events import send_on_commit
 from cesi_cert.notifications import notify
@@ -46,10 +47,6 @@ def application_sign_contract(
     if signed_on and signed_on > timezone.localdate():
         raise invalid("signed_on", _("The signing date cannot be in the future."))
     number = (number or "").strip() or f"HT-{app.reference}"
-    if Contract.objects.filter(number=number).exists():
-        raise invalid(
-            "number", _("Contract number %(number)s is already used.") % {"number": number}
-        )
     run_transition(
         app, "sign_contract", by=by, reason=_("Contract %(number)s") % {"number": number}
     )
@@ -63,7 +60,17 @@ def application_sign_contract(
         signed_by=by,
     )
     contract._history_user = by
-    contract.save()
+    try:
+        with transaction.atomic():
+            contract.save()
+    except IntegrityError as exc:
+        # The unique number decides, also between clerks signing at the same moment; the
+        # transition above is undone with the rest of this transaction.
+        if unique_violation(exc, Contract, "number"):
+            raise invalid(
+                "number", _("Contract number %(number)s is already used.") % {"number": number}
+            ) from None
+        raise
     notify(
         members(app.organization),
         notices.CONTRACT_SIGNED,

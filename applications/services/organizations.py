@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid
 from cesi_cert.files import check_upload
 from cesi_cert.notifications import notify
@@ -37,6 +38,28 @@ ORGANIZATION_FIELDS = (
 ORGANIZATION_FILES = ("legal_status_evidence", "independent_liability_evidence")
 
 
+CREDIT_CODE_TAKEN = _(
+    "An organisation with this credit code is already registered; ask its administrator to add you."
+)
+
+
+def _credit_code_taken(org: Organization) -> bool:
+    """The early answer, before the other checks; :func:`_save_org` decides a race."""
+    return Organization.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists()
+
+
+def _save_org(org: Organization, by) -> None:
+    """Save ``org``; a credit code registered a moment ago by someone else is a field error."""
+    org._history_user = by
+    try:
+        with transaction.atomic():
+            org.save()
+    except IntegrityError as exc:
+        if unique_violation(exc, Organization, "credit_code"):
+            raise invalid("credit_code", CREDIT_CODE_TAKEN) from None
+        raise
+
+
 def _apply_org_fields(org: Organization, fields: dict) -> None:
     unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
     if unknown:
@@ -49,14 +72,8 @@ def _apply_org_fields(org: Organization, fields: dict) -> None:
         validate_credit_code(org.credit_code)
     except ValidationError as e:
         raise invalid("credit_code", e.messages[0]) from None
-    clash = Organization.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk)
-    if clash.exists():
-        raise invalid(
-            "credit_code",
-            _(
-                "An organisation with this credit code is already registered; ask its administrator to add you."
-            ),
-        )
+    if _credit_code_taken(org):
+        raise invalid("credit_code", CREDIT_CODE_TAKEN)
     # §2.2 a: part of a legal entity → name it and show it bears legal liability itself.
     if org.part_of_legal_entity:
         if not org.parent_entity_name:
@@ -88,14 +105,7 @@ def organization_create(*, by, **fields) -> Organization:
         raise forbidden(_("Only applicant accounts can register an organisation."))
     org = Organization()
     _apply_org_fields(org, fields)
-    org._history_user = by
-    try:
-        with transaction.atomic():
-            org.save()
-    except IntegrityError:
-        raise invalid(
-            "credit_code", _("An organisation with this credit code is already registered.")
-        ) from None
+    _save_org(org, by)
     Membership.objects.create(user=by, organization=org, is_admin=True)
     by.__dict__.pop("_cesi_org_ids", None)
     return org
@@ -107,8 +117,7 @@ def organization_update(*, organization: Organization, by, **fields) -> Organiza
         raise forbidden()
     org = lock(organization)
     _apply_org_fields(org, fields)
-    org._history_user = by
-    org.save()
+    _save_org(org, by)
     return org
 
 
@@ -146,7 +155,9 @@ def membership_add(
             membership = Membership.objects.create(
                 user=user, organization=organization, is_admin=is_admin
             )
-    except IntegrityError:  # unique (user, organization)
+    except IntegrityError as exc:
+        if not unique_violation(exc, Membership, "unique_membership"):
+            raise
         raise invalid(
             "email",
             _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username},

@@ -45,7 +45,15 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
-    email = factory.LazyAttribute(lambda u: f"{u.username}@example.cn")
+    # <username>@example.cn, unique as addresses must be (unique_user_email_ci): usernames are
+    # case-sensitive and addresses are not, so "Li" gets a numbered address beside "li".
+    email = factory.LazyAttributeSequence(
+        lambda u, n: (
+            f"{u.username}@example.cn"
+            if u.username == u.username.lower()
+            else f"{u.username.lower()}.{n}@example.cn"
+        )
+    )
     first_name = factory.Faker("first_name")
     password = factory.django.Password("pass-12345")
 

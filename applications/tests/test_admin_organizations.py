@@ -444,13 +444,6 @@ def test_membership_add_accepts_only_applicant_accounts(kind, org, applicant, cs
     assert not Membership.objects.filter(user=user).exists()
 
 
-def test_an_applicant_account_sharing_the_address_with_a_staff_account_is_found(org, cs_staff):
-    UserFactory(email="same@example.cn", role=Role.CUSTOMER_SERVICE)
-    colleague = UserFactory(email="same@example.cn", role=Role.APPLICANT)
-    membership = services.membership_add(organization=org, by=cs_staff, email="same@example.cn")
-    assert membership.user == colleague
-
-
 @pytest.mark.parametrize("kind", ["customer_service", "superuser"])
 def test_only_an_applicant_account_registers_an_organisation(kind, db):
     user = _account(kind)

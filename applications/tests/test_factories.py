@@ -81,3 +81,11 @@ def test_refuses_what_it_cannot_do(draft, applicant):
     submitted = application_in(S.SUBMITTED, application=draft, applicant=applicant)
     with pytest.raises(ValueError, match="from a draft"):
         application_in(S.ACCEPTED, application=submitted)
+
+
+def test_users_get_addresses_of_their_own(db):
+    from applications.tests.factories import UserFactory
+
+    users = [UserFactory(), UserFactory(username="li"), UserFactory(username="Li")]
+    assert users[1].email == "li@example.cn"
+    assert len({u.email.lower() for u in users}) == 3
