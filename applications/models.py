@@ -15,6 +15,7 @@ from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transitio
 from simple_history.models import HistoricalRecords
 
 from cesi_cert.files import private_storage
+from cesi_cert.transitions import Permission
 
 from . import permissions
 from .validators import normalize_credit_code, validate_credit_code
@@ -392,10 +393,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
             State.ACCEPTED,
         ],
         target=State.WITHDRAWN,
-        # A draft is the applicant's own; staff record withdrawals of handed-in applications.
-        permission=lambda app, user: (
-            permissions.can_act_for(user, app.organization)
-            or (permissions.can_review(user) and app.state != Application.State.DRAFT)
+        # A draft is the applicant's own; staff record withdrawals of handed-in applications:
+        # customer service may withdraw (403 for other roles), only not a draft (409).
+        permission=Permission(
+            role=lambda app, user: (
+                permissions.can_act_for(user, app.organization) or permissions.can_review(user)
+            ),
+            now=lambda app, user: (
+                app.state != Application.State.DRAFT
+                or permissions.can_act_for(user, app.organization)
+            ),
         ),
     )
     def withdraw(self, *, by):

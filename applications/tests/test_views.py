@@ -495,7 +495,7 @@ def test_staff_only_action_shows_a_clear_message(as_applicant, draft, applicant)
             reverse("portal:application_action", args=[draft.pk, "start_review"]), follow=True
         )
         assert response.status_code == 200
-        assert "You are not allowed to do this at this stage." in text(response)
+        assert "Your role cannot run “Start review”." in text(response)
     draft.refresh_from_db()
     assert draft.state == Application.State.SUBMITTED
 
