@@ -47,24 +47,127 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client):
     assert mail.outbox == []
 
 
-def test_sign_up_makes_an_applicant_and_refuses_a_taken_e_mail(client):
-    UserFactory(email="taken@example.cn")
-    data = {
-        "username": "newco",
-        "first_name": "新公司",
-        "email": "taken@example.cn",
-        "password1": "Secret-pass-2026",
-        "password2": "Secret-pass-2026",
-    }
-    response = client.post(reverse("signup"), data)
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-    data["email"] = "new@example.cn"
-    response = client.post(reverse("signup"), data)
-    assert response.status_code == 302
+SIGNUP = {
+    "username": "newco",
+    "first_name": "新公司",
+    "email": "new@example.cn",
+    "phone": "",
+    "password1": "Secret-pass-2026",
+    "password2": "Secret-pass-2026",
+}
+
+
+def _confirm_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", message.body).group(1)
+
+
+def _comparable(response) -> tuple:
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return response.status_code, body
+
+
+def test_sign_up_answers_the_same_for_a_known_and_a_new_address(
+    client, django_capture_on_commit_callbacks
+):
+    """Nothing at the keyboard tells whether an address has an account: both sign-ups say
+    "check your e-mail"; the owner of the address learns the rest by e-mail."""
+    taken = UserFactory(
+        username="old", email="taken@example.cn", role=Role.APPLICANT, language="en"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("signup"), {**SIGNUP, "email": "Taken@Example.cn"}, follow=True)
+        new = client.post(reverse("signup"), {**SIGNUP, "username": "newco2"}, follow=True)
+    assert known.redirect_chain == new.redirect_chain == [(reverse("signup_sent"), 302)]
+    assert _comparable(known) == _comparable(new)
+    page = known.content.decode()
+    assert "already" not in page and "Check your e-mail" in page
+    # Nothing was created yet, for either: an account exists once its address is confirmed.
     from cesi_cert.models import User
 
-    assert User.objects.get(username="newco").groups.filter(name=Role.APPLICANT).exists()
+    assert not User.objects.filter(username__in=["newco", "newco2"]).exists()
+    assert not client.session.get("_auth_user_id")
+
+    to_known, to_new = sorted(mail.outbox, key=lambda m: m.to[0] != "taken@example.cn")
+    assert to_known.to == ["taken@example.cn"]
+    assert "already have an account" in to_known.body
+    assert taken.username in to_known.body and "/accounts/password/reset/" in to_known.body
+    assert "/accounts/signup/confirm/" not in to_known.body
+    assert to_new.to == ["new@example.cn"]
+    assert _confirm_link(to_new)
+
+
+def test_the_sign_up_form_never_says_an_address_is_registered(client):
+    UserFactory(email="taken@example.cn")
+    response = client.post(reverse("signup"), {**SIGNUP, "email": "taken@example.cn"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signup_sent")
+
+
+def test_the_confirmation_link_creates_the_applicant_and_logs_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), SIGNUP)
+    link = _confirm_link(mail.outbox[0])
+    page = client.get(link)  # a mail scanner following the link changes nothing
+    assert page.status_code == 200 and 'data-testid="signup-confirm"' in page.content.decode()
+    from cesi_cert.models import User
+
+    assert not User.objects.filter(username="newco").exists()
+
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    user = User.objects.get(username="newco")
+    assert user.groups.filter(name=Role.APPLICANT).exists()
+    assert (user.email, user.first_name) == ("new@example.cn", "新公司")
+    assert user.check_password("Secret-pass-2026")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # The link works once.
+    client.logout()
+    again = client.post(link, follow=True)
+    assert "no longer valid" in again.content.decode()
+    assert User.objects.filter(username="newco").count() == 1
+
+
+def test_the_confirmation_link_expires(client, settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), SIGNUP)
+    link = _confirm_link(mail.outbox[0])
+    later = timezone.now() + datetime.timedelta(hours=settings.SIGNUP_CONFIRMATION_HOURS + 1)
+    with time_machine.travel(later, tick=False):
+        response = client.post(link, follow=True)
+    assert "expired" in response.content.decode()
+    from cesi_cert.models import User
+
+    assert not User.objects.filter(username="newco").exists()
+
+
+def test_a_taken_username_is_still_said_on_the_form(client):
+    """A username is chosen, not found: saying it is taken tells nothing about an address."""
+    UserFactory(username="newco")
+    response = client.post(reverse("signup"), SIGNUP)
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+
+
+def test_an_address_registered_meanwhile_is_refused_at_confirmation(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), SIGNUP)
+    link = _confirm_link(mail.outbox[0])
+    UserFactory(username="quick", email="NEW@example.cn")
+    response = client.post(link, follow=True)
+    assert "already has an account" in response.content.decode()
+    from cesi_cert.models import User
+
+    assert not User.objects.filter(username="newco").exists()
 
 
 AXES = [
