@@ -193,9 +193,14 @@ class DocumentForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
 
 
-class MemberForm(forms.Form):
+class InviteForm(forms.Form):
+    """Invite a colleague by e-mail (``services.membership_invite``); they accept to join."""
+
     email = forms.EmailField(
         label=_("Colleague's e-mail"),
-        help_text=_("The e-mail address of their applicant account (they sign up first)."),
+        help_text=_(
+            "We e-mail them a link. They accept with the applicant account that uses this "
+            "address (or sign up with it first); until then they are not a member."
+        ),
     )
     is_admin = forms.BooleanField(label=_("Can manage members"), required=False)

@@ -7,15 +7,17 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_fsm import GET_STATE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
 from cesi_cert import limits
 from cesi_cert.files import private_storage
+from cesi_cert.transitions import Permission
 
 from . import permissions
 from .validators import normalize_credit_code, validate_credit_code
@@ -193,6 +195,110 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.organization}"
+
+
+class Invitation(models.Model):
+    """An invitation to act for an organisation, sent to an e-mail address.
+
+    Nobody becomes a member without consent: the person whose applicant account uses the
+    address accepts it (``services.invitation_accept``), and only then is a
+    :class:`Membership` made. The e-mailed link carries a random token of which only the hash is
+    stored. An invitation is open until it is accepted, declined or revoked, and can be accepted
+    only until ``expires_at`` (``settings.INVITATION_VALID_DAYS``).
+    """
+
+    class Status(models.TextChoices):
+        # In context: an application "accepted" (受理) is not an invitation accepted (已接受).
+        PENDING = "pending", pgettext_lazy("invitation", "Waiting for an answer")
+        ACCEPTED = "accepted", pgettext_lazy("invitation", "Accepted")
+        DECLINED = "declined", pgettext_lazy("invitation", "Declined")
+        REVOKED = "revoked", pgettext_lazy("invitation", "Withdrawn")
+        EXPIRED = "expired", pgettext_lazy("invitation", "Expired")
+
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="invitations",
+    )
+    email = models.EmailField(_("e-mail"))
+    is_admin = models.BooleanField(_("manages members"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    declined_at = models.DateTimeField(_("declined"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    history = HistoricalRecords(excluded_fields=["token_hash", "created_at"])
+
+    #: Not yet answered nor withdrawn (it may have expired meanwhile).
+    OPEN = models.Q(accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # One open invitation per address and organisation: inviting again replaces it.
+            models.UniqueConstraint(
+                Lower("email"),
+                "organization",
+                condition=models.Q(
+                    accepted_at__isnull=True, declined_at__isnull=True, revoked_at__isnull=True
+                ),
+                name="one_open_invitation_per_address",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} → {self.organization}"
+
+    def get_absolute_url(self):
+        return reverse("portal:invitation", args=[self.pk])
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return self.Status.ACCEPTED
+        if self.declined_at:
+            return self.Status.DECLINED
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return str(self.Status(self.status).label)
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet answered nor withdrawn (perhaps expired): it can still be revoked."""
+        return not (self.accepted_at or self.declined_at or self.revoked_at)
 
 
 class Site(models.Model):
@@ -413,10 +519,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
             State.ACCEPTED,
         ],
         target=State.WITHDRAWN,
-        # A draft is the applicant's own; staff record withdrawals of handed-in applications.
-        permission=lambda app, user: (
-            permissions.can_act_for(user, app.organization)
-            or (permissions.can_review(user) and app.state != Application.State.DRAFT)
+        # A draft is the applicant's own; staff record withdrawals of handed-in applications:
+        # customer service may withdraw (403 for other roles), only not a draft (409).
+        permission=Permission(
+            role=lambda app, user: (
+                permissions.can_act_for(user, app.organization) or permissions.can_review(user)
+            ),
+            now=lambda app, user: (
+                app.state != Application.State.DRAFT
+                or permissions.can_act_for(user, app.organization)
+            ),
         ),
     )
     def withdraw(self, *, by):

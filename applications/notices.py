@@ -45,10 +45,18 @@ DOCUMENT_PUBLISHED = NoticeKind(
     subject=_("New document for application %(ref)s"),
     body=_("A new document is available for application %(ref)s: %(name)s"),
 )
-MEMBERSHIP_ADDED = NoticeKind(
-    "membership.added",
-    subject=_("You can now act for %(org)s"),
-    body=_("You can now act for %(org)s in the portal."),
+INVITATION_RECEIVED = NoticeKind(
+    "invitation.received",
+    subject=_("Invitation to act for %(org)s"),
+    body=_(
+        "%(org)s invites you to act for it in the portal. Open the invitation to accept or "
+        "decline it; until you accept, you are not a member."
+    ),
+)
+INVITATION_ACCEPTED = NoticeKind(
+    "invitation.accepted",
+    subject=_("%(user)s joined %(org)s"),
+    body=_("%(user)s accepted the invitation and can now act for %(org)s."),
 )
 
 

@@ -14,6 +14,17 @@ def _can_see_queue(user) -> bool:
 def register_all() -> None:
     register(
         Panel(
+            key="applications.invitations",
+            place=Place.PORTAL,
+            title=_("Invitations for you"),
+            template="applications/panels/invitations.html",
+            items=selectors.waiting_invitations_for,
+            order=5,
+            empty="",  # shown only when someone has invited this person
+        )
+    )
+    register(
+        Panel(
             key="applications.organizations",
             place=Place.PORTAL,
             title=_("My organisations"),

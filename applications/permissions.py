@@ -64,9 +64,23 @@ def can_create_organization(user) -> bool:
     return can_be_member(user)
 
 
+# Each action on an application is checked in two parts, so that a refusal says which one failed
+# (README "API"): ``can_ever_<verb>`` — may this user's role do it at all, in some state? (no →
+# 403, "your role cannot") — and ``can_<verb>`` — may they now? (no, though they may ever → 409).
+
+
+def can_ever_edit_application(user, application) -> bool:
+    """The applicant organisation's members; nobody at the CB edits what the applicant sent."""
+    return can_act_for(user, application.organization)
+
+
 def can_edit_application(user, application) -> bool:
     """Change the fields and materials of an application still with the applicant."""
-    return application.is_editable and can_act_for(user, application.organization)
+    return application.is_editable and can_ever_edit_application(user, application)
+
+
+def can_ever_upload_document(user, application) -> bool:
+    return can_act_for(user, application.organization) or has_role(user, Role.CUSTOMER_SERVICE)
 
 
 def can_upload_document(user, application) -> bool:
@@ -75,9 +89,18 @@ def can_upload_document(user, application) -> bool:
     return can_edit_application(user, application) or has_role(user, Role.CUSTOMER_SERVICE)
 
 
+def can_ever_delete_document(user, document) -> bool:
+    """Its uploader, while a member of the organisation, and customer service."""
+    if has_role(user, Role.CUSTOMER_SERVICE):
+        return True
+    return document.uploaded_by_id == user.pk and can_act_for(
+        user, document.application.organization
+    )
+
+
 def can_delete_document(user, document) -> bool:
     app = document.application
-    if document.uploaded_by_id != user.pk and not has_role(user, Role.CUSTOMER_SERVICE):
+    if not can_ever_delete_document(user, document):
         return False
     return can_edit_application(user, app) or (
         has_role(user, Role.CUSTOMER_SERVICE) and app.state not in app.FINAL_STATES

@@ -136,6 +136,14 @@ ROLE_GRANTS = {
 }
 
 
+#: Granted by migration 0006 with the model (kept apart: 0004 grants ``ROLE_GRANTS`` before the
+#: model exists). Customer service and certification business see the open invitations.
+INVITATION_GRANTS = {
+    "customer_service": view("invitation"),
+    "certification_business": view("invitation"),
+}
+
+
 def ensure_role_permissions() -> None:
     """Give the role groups this app's permissions again (a flushed test database)."""
     from django.apps import apps
@@ -143,6 +151,7 @@ def ensure_role_permissions() -> None:
     from cesi_cert.migration_helpers import grant
 
     grant(apps, ROLE_GRANTS)
+    grant(apps, INVITATION_GRANTS)
 
 
 def ensure_schemes(scheme_model=None) -> int:

@@ -12,7 +12,14 @@ from cesi_cert.models import TransitionLog
 from cesi_cert.transitions import transition_log
 
 from . import permissions
-from .models import Application, ApplicationDocument, Membership, Organization, Site
+from .models import (
+    Application,
+    ApplicationDocument,
+    Invitation,
+    Membership,
+    Organization,
+    Site,
+)
 
 
 def organizations_for(user) -> QuerySet[Organization]:
@@ -25,6 +32,36 @@ def organizations_for(user) -> QuerySet[Organization]:
         return qs.none()
     mine = Membership.objects.filter(user=user).values("organization")
     return qs.filter(Q(pk__in=mine) | scopes.granted(Organization, user))
+
+
+def invitations_for(user) -> QuerySet[Invitation]:
+    """Invitations addressed to ``user``'s e-mail address (any state): theirs to read and answer.
+
+    Another person's invitation is not found (404), whoever sent it."""
+    email = (getattr(user, "email", "") or "").strip()
+    if not getattr(user, "is_authenticated", False) or not email:
+        return Invitation.objects.none()
+    return Invitation.objects.filter(email__iexact=email).select_related(
+        "organization", "invited_by"
+    )
+
+
+def waiting_invitations_for(user) -> QuerySet[Invitation]:
+    """Invitations ``user`` can still accept (the portal home lists them)."""
+    return invitations_for(user).filter(Invitation.OPEN, expires_at__gt=timezone.now())
+
+
+def open_invitations(organization) -> QuerySet[Invitation]:
+    """An organisation's invitations not yet answered nor withdrawn (expired ones too, so they
+    can be seen and withdrawn or sent again)."""
+    return organization.invitations.filter(Invitation.OPEN).select_related("invited_by")
+
+
+def invitations_managed_by(user) -> QuerySet[Invitation]:
+    """Invitations of the organisations ``user`` may see (revoking checks the permission)."""
+    return Invitation.objects.filter(organization__in=organizations_for(user)).select_related(
+        "organization"
+    )
 
 
 def sites_for(user) -> QuerySet[Site]:

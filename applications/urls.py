@@ -28,7 +28,11 @@ urlpatterns = [
         views.application_create,
         name="application_create",
     ),
-    path("organizations/<int:pk>/members/new/", views.member_add, name="member_add"),
+    path("organizations/<int:pk>/members/invite/", views.member_invite, name="member_invite"),
+    path("invitations/<int:pk>/", views.invitation_detail, name="invitation"),
+    path("invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    # The e-mailed link: a one-time token of which only the hash is stored.
+    path("invitations/open/<str:token>/", views.invitation_open, name="invitation_open"),
     path("members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("sites/<int:pk>/edit/", views.site_edit, name="site_edit"),
     path("sites/<int:pk>/delete/", views.site_delete, name="site_delete"),

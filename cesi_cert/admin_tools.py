@@ -161,6 +161,11 @@ class ObjectAction:
     perform: Callable  # perform(obj, by, cleaned_data) -> result (a service call)
     success: Callable  # success(obj, result) -> message
     refused: str = _("You cannot do this now.")
+    # may_ever(user, obj) -> bool: whether the user's role may run the action in some state. When
+    # it says no, the refusal is ``forbidden`` ("your role cannot …"), otherwise ``refused`` (not
+    # now); without it, ``allowed`` is taken to be about the role only and ``refused`` says so.
+    may_ever: Callable | None = None
+    forbidden: str = _("Your role cannot do this.")
     help_text: str = ""
     submit_label: str | None = None
     # form_kwargs(obj, request) -> extra keyword arguments for ``form_class``: the current values
@@ -201,6 +206,9 @@ class ObjectActionsMixin:
             return self._get_obj_does_not_exist_redirect(request, self.model._meta, object_id)
         if not self.has_view_permission(request, obj):
             raise PermissionDenied
+        if action.may_ever is not None and not action.may_ever(request.user, obj):
+            messages.error(request, action.forbidden)
+            return redirect(admin_url(self, "change", obj.pk))
         if not action.allowed(request.user, obj):
             messages.error(request, action.refused)
             return redirect(admin_url(self, "change", obj.pk))

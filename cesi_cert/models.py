@@ -62,6 +62,32 @@ class User(AbstractUser):
         return f"{full} ({self.username})" if full else self.username
 
 
+class SignupConfirmation(models.Model):
+    """A sign-up waiting for its e-mail address to be confirmed (``cesi_cert.accounts``).
+
+    The account is created only when the link is opened, so a pending sign-up reserves nothing:
+    not the username, not the address. The password is kept hashed, as on the account; the link's
+    token only as its hash. The row is deleted once used, and expired rows at the next sign-up.
+    """
+
+    email = models.EmailField(_("e-mail"))
+    username = models.CharField(_("username"), max_length=150)
+    first_name = models.CharField(_("name"), max_length=150)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    password = models.CharField(_("password"), max_length=128)
+    language = models.CharField(_("language"), max_length=16, default=WORKING_LANGUAGE)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"), db_index=True)
+
+    class Meta:
+        verbose_name = _("sign-up awaiting confirmation")
+        verbose_name_plural = _("sign-ups awaiting confirmation")
+
+    def __str__(self):
+        return self.username
+
+
 class TransitionLog(models.Model):
     """One row per state change of any state machine: who, which transition, from, to, why.
 

@@ -109,9 +109,18 @@ def _clean_params(params: Mapping | None) -> dict:
 
 
 def notify(
-    recipients: Iterable, kind: NoticeKind, *, params: Mapping | None = None, link: str = ""
+    recipients: Iterable,
+    kind: NoticeKind,
+    *,
+    params: Mapping | None = None,
+    link: str = "",
+    email: bool = True,
 ) -> list[Notification]:
-    """Record a notification of ``kind`` per recipient and queue their e-mails after commit."""
+    """Record a notification of ``kind`` per recipient and queue their e-mails after commit.
+
+    ``email=False`` keeps it in the inbox only, for a notice whose news the caller already
+    e-mails another way (an invitation: the e-mail carries the one-time link).
+    """
     if not isinstance(kind, NoticeKind):
         raise TypeError("notify() takes a NoticeKind declared by the app")
     params = _clean_params(params)
@@ -126,7 +135,8 @@ def notify(
     for row in rows:
         if row.pk is None:  # only backends without RETURNING; all ours return ids
             raise RuntimeError("bulk_create returned no ids")
-        transaction.on_commit(lambda pk=row.pk: _queue_email(pk))
+        if email:
+            transaction.on_commit(lambda pk=row.pk: _queue_email(pk))
     return rows
 
 
@@ -138,6 +148,24 @@ def _queue_email(pk: int) -> None:
         send_notification_email.delay(pk)
     except Exception:  # the notification row exists; the e-mail can be re-sent later
         log.exception("could not queue the e-mail of notification %s", pk)
+
+
+def email_on_commit(*, to: str, subject: str, body: str) -> None:
+    """E-mail ``to`` once the current transaction commits (nothing if it rolls back).
+
+    For an address rather than an account (no inbox row): the caller renders ``subject`` and
+    ``body`` in the recipient's language. The subject is made one line when it is sent.
+    """
+
+    def queue():
+        from .tasks import send_email
+
+        try:
+            send_email.delay(to, str(subject), str(body))
+        except Exception:  # the action is committed; a broker outage must not make it a 500
+            log.exception("could not queue an e-mail (%s)", one_line(subject))
+
+    transaction.on_commit(queue)
 
 
 def unread_count(user) -> int:

@@ -7,6 +7,7 @@ from django.utils.dateparse import parse_datetime
 
 from . import deadlines
 from .models import Notification
+from .notifications import one_line
 
 
 @shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
@@ -23,6 +24,22 @@ def send_notification_email(notification_id: int) -> bool:
         message=f"{body}{link}",
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=[n.recipient.email],
+    )
+    return True
+
+
+@shared_task(autoretry_for=(OSError,), retry_backoff=True, max_retries=5)
+def send_email(to: str, subject: str, body: str) -> bool:
+    """Send one plain e-mail written by its caller (in the recipient's language) to ``to``.
+
+    For messages that are not notices of an account: a sign-up confirmation, an invitation to an
+    address that may have no account yet. See :func:`cesi_cert.notifications.email_on_commit`.
+    """
+    send_mail(
+        subject=f"[{settings.CB_NAME}] {one_line(subject)}",
+        message=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=[to],
     )
     return True
 

@@ -1,9 +1,15 @@
 """The one path every state change takes.
 
 ``run_transition`` is called by a service inside its transaction. It refuses a transition the
-state or the user does not allow (a :class:`DomainError` with code ``conflict``), runs the pure
-``@transition`` method, saves the row (django-simple-history records actor and reason) and
-writes the :class:`~cesi_cert.models.TransitionLog` row.
+user's role may never run (a :class:`DomainError` with code ``forbidden``, 403) or the state does
+not allow now (``conflict``, 409), runs the pure ``@transition`` method, saves the row
+(django-simple-history records actor and reason) and writes the
+:class:`~cesi_cert.models.TransitionLog` row.
+
+A transition's ``permission=`` answers both "may this user ever run it?" and "may they now?". When
+the answer depends on the state as well (staff withdraw an application, but not a draft), declare
+it as a :class:`Permission` with the two parts apart; a plain callable is taken to depend on the
+user and the object only, never on the state.
 
 ``Action`` / ``ActionSet`` describe, per model, the transitions people can run from a screen:
 label, the service to call and the form of that transition's fields. The admin buttons, the
@@ -22,7 +28,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransition, can_proceed, get_available_user_FIELD_transitions
 
-from .errors import DomainError, conflict
+from .errors import DomainError, conflict, forbidden
 from .limits import NOTE
 from .models import TransitionLog
 
@@ -93,9 +99,63 @@ def state_label(obj, field_name: str = "state") -> str:
     return str(getattr(obj, f"get_{field_name}_display")())
 
 
+@dataclass(frozen=True)
+class Permission:
+    """A transition's ``permission=`` in two parts, so a refusal can say which one failed.
+
+    ``role(obj, user)``: may ``user`` run the transition on ``obj`` in *some* state (their role,
+    their organisation)? False → ``forbidden`` (403, "your role cannot"). ``now(obj, user)``, if
+    given: what else the current state asks of that user. False → ``conflict`` (409, "not now").
+    django-fsm calls it as one permission: both parts must hold.
+    """
+
+    role: Callable
+    now: Callable | None = None
+
+    def __call__(self, obj, user) -> bool:
+        return bool(self.role(obj, user)) and (self.now is None or bool(self.now(obj, user)))
+
+
+def _role_allows(permission, obj, user) -> bool:
+    if permission is None:
+        return True
+    if isinstance(permission, Permission):
+        return bool(permission.role(obj, user))
+    if callable(permission):
+        return bool(permission(obj, user))  # depends on who, not on the state
+    return user.has_perm(permission)
+
+
+def may_ever(obj, name: str, user) -> bool:
+    """Whether ``user`` may run transition ``name`` on ``obj`` in some state (403 if not)."""
+    if user is SYSTEM:
+        return True
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    method, _field = _fsm_field(obj, name)
+    return any(
+        _role_allows(t.permission, obj, user) for t in method._django_fsm.transitions.values()
+    )
+
+
+def _action_label(obj, name: str) -> str:
+    action_set = actions_for(obj)
+    action = action_set.get(name) if action_set else None
+    return str(action.label) if action else name
+
+
 def check_transition(obj, name: str, *, by) -> None:
-    """Raise a ``conflict`` DomainError saying why ``by`` cannot run ``name`` on ``obj`` now."""
+    """Raise a DomainError saying why ``by`` cannot run ``name`` on ``obj`` now.
+
+    ``forbidden`` (403) when ``by``'s role may never run it, whatever the state — checked first,
+    so a read-only role hears about its role, not about the state; ``conflict`` (409) when the
+    role may, but not in this state, not under these conditions, or not at this stage.
+    """
     method, fsm_field = _fsm_field(obj, name)
+    if not may_ever(obj, name, by):
+        raise forbidden(
+            _("Your role cannot run “%(action)s”.") % {"action": _action_label(obj, name)}
+        )
     source = getattr(obj, fsm_field.attname)
     if not can_proceed(method, check_conditions=False):
         raise conflict(
@@ -108,12 +168,12 @@ def check_transition(obj, name: str, *, by) -> None:
             raise conflict(getattr(condition, "message", None))
     if by is SYSTEM:
         return  # the system is trusted by code; state and conditions were checked above
-    if by is None or not meta.has_transition_perm(obj, source, by):
+    if not meta.has_transition_perm(obj, source, by):
         raise conflict(_("You are not allowed to do this at this stage."))
 
 
 def begin(obj, name: str, by):
-    """Lock ``obj``'s row and refuse early (409) when ``by`` cannot run ``name`` now.
+    """Lock ``obj``'s row and refuse early (403 or 409) when ``by`` cannot run ``name`` now.
 
     The first line of a service whose transition takes fields: the state is checked before the
     fields, so a stale button answers "not now" rather than complaining about its form.
@@ -229,8 +289,9 @@ class ActionSet:
     def perform(self, obj, name: str, *, by, data=None, files=None):
         """Validate ``data`` with the action's form and call its service.
 
-        Raises :class:`DomainError`: ``conflict`` for an unknown or unavailable action,
-        ``invalid`` with per-field ``errors`` for bad input.
+        Raises :class:`DomainError`: ``forbidden`` for an action ``by``'s role may never run,
+        ``conflict`` for an unknown action or one not available now, ``invalid`` with per-field
+        ``errors`` for bad input.
         """
         if by is SYSTEM:  # edges act for a person; the system calls services directly
             raise ValueError("ActionSet.perform() is for people; call the service with by=SYSTEM")

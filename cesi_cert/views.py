@@ -1,4 +1,5 @@
-"""Public pages and the applicant's account (sign-up; login/logout are Django's own views)."""
+"""Public pages and the applicant's account (sign-up and its confirmation; login/logout are
+Django's own views)."""
 
 from django.apps import apps as django_apps
 from django.conf import settings
@@ -8,13 +9,13 @@ from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views import i18n as i18n_views
 from django.views.decorators.http import require_http_methods, require_POST
 
-from .accounts import SignupForm, applicant_signup
+from .accounts import LINK_INVALID, SignupForm, pending_signup, signup_confirm, signup_request
 from .errors import DomainError
-from .forms import add_domain_errors
 from .roles import Role, has_role
 
 
@@ -27,20 +28,46 @@ def home(request):
 
 @require_http_methods(["GET", "POST"])
 def signup(request):
-    """Create an applicant account, log it in, and go on to register the organisation."""
+    """Sign up: every valid sign-up answers "check your e-mail", whether or not the address has
+    an account (:mod:`cesi_cert.accounts` says why); the e-mailed link finishes it."""
     if request.user.is_authenticated:
         return redirect("portal:home")
     form = SignupForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            user = applicant_signup(form)
-        except DomainError as err:  # taken a moment ago by someone signing up at the same time
-            add_domain_errors(form, err)
-        else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Your account is ready. Now register your organisation."))
-            return redirect("portal:organization_create")
+        signup_request(form, language=translation.get_language())
+        return redirect("signup_sent")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def signup_sent(request):
+    hours = settings.SIGNUP_CONFIRMATION_HOURS
+    return render(request, "registration/signup_sent.html", {"hours": hours})
+
+
+@require_http_methods(["GET", "POST"])
+def signup_confirm_view(request, token):
+    """The e-mailed link: GET shows a button (a mail scanner following links changes nothing),
+    POST creates the account, logs it in and opens the portal home, where invitations to the
+    address wait (no invitation link is kept with the pending sign-up: only hashes are stored)."""
+    if request.method == "POST":
+        try:
+            user = signup_confirm(token=token)
+        except DomainError as err:
+            return render(
+                request, "registration/signup_confirm.html", {"error": err.message}, status=409
+            )
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _(
+                "Your e-mail address is confirmed and your account is ready. Register your "
+                "organisation, or accept a colleague's invitation."
+            ),
+        )
+        return redirect("portal:home")
+    pending = pending_signup(token)
+    context = {"pending": pending, "error": None if pending else LINK_INVALID}
+    return render(request, "registration/signup_confirm.html", context)
 
 
 #: Where a person lands after logging in without ``?next=``: the first of their roles here.

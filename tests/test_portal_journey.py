@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 
 from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
@@ -12,22 +13,29 @@ from cesi_cert.models import Notification, TransitionLog, User
 VALID_CODE = "91350100M000100Y43"
 
 
-def test_applicant_signs_up_registers_applies_and_submits(client, db, cs_staff):
+def test_applicant_signs_up_registers_applies_and_submits(
+    client, db, cs_staff, django_capture_on_commit_callbacks
+):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
-    # Sign up → straight on to registering the organisation.
-    response = client.post(
-        reverse("signup"),
-        {
-            "username": "fz-service",
-            "first_name": "陈明",
-            "email": "chen@example.cn",
-            "phone": "13800000000",
-            "password1": "Fuzhou-service-2026",
-            "password2": "Fuzhou-service-2026",
-        },
-    )
-    assert response["Location"] == reverse("portal:organization_create")
+    # Sign up → "check your e-mail" → the e-mailed link creates the account and logs it in.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("signup"),
+            {
+                "username": "fz-service",
+                "first_name": "陈明",
+                "email": "chen@example.cn",
+                "phone": "13800000000",
+                "password1": "Fuzhou-service-2026",
+                "password2": "Fuzhou-service-2026",
+            },
+        )
+    assert response["Location"] == reverse("signup_sent")
+    [message] = mail.outbox
+    link = re.search(r"(/accounts/signup/confirm/\S+/)", message.body).group(1)
+    response = client.post(link)
+    assert response["Location"] == reverse("portal:home")
     user = User.objects.get(username="fz-service")
 
     # Register the organisation (the creator becomes its member).

@@ -88,6 +88,8 @@ class ApplicationAdmin(
             title=_("Add a document"),
             form_class=StaffDocumentForm,
             allowed=permissions.can_upload_document,
+            may_ever=permissions.can_ever_upload_document,
+            forbidden=_("Your role cannot add documents to applications."),
             perform=lambda app, by, data: services.document_upload(application=app, by=by, **data),
             success=lambda app, doc: _("“%(doc)s” was added.") % {"doc": doc},
             refused=_("You cannot add documents to this application now."),

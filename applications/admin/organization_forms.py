@@ -11,12 +11,13 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from ..forms import MemberForm, OrganizationForm, SiteForm
-from ..models import Membership, Site
+from ..forms import InviteForm, OrganizationForm, SiteForm
+from ..models import Invitation, Membership, Site
 from ..services import ORGANIZATION_FILES
 
 __all__ = [
-    "AdminMemberForm",
+    "AdminInviteForm",
+    "InvitationChoiceForm",
     "MemberChoiceForm",
     "OrganizationDetailsForm",
     "SiteChoiceForm",
@@ -98,10 +99,22 @@ class MemberChoiceForm(forms.Form):
         _choose_row(self, "membership", members, selected)
 
 
-class AdminMemberForm(MemberForm):
-    """The portal's "add a colleague" form, worded for the certification body's staff."""
+class InvitationChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, invitation):
+        return f"{invitation.email} ({invitation.get_status_display()})"
+
+
+class InvitationChoiceForm(forms.Form):
+    invitation = InvitationChoiceField(label=_("Invitation"), queryset=Invitation.objects.none())
+
+    def __init__(self, *args, organization, selected=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        _choose_row(self, "invitation", organization.invitations.filter(Invitation.OPEN), selected)
+
+
+class AdminInviteForm(InviteForm):
+    """The portal's "invite a colleague" form, worded for the certification body's staff."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["email"].label = _("E-mail of the applicant account")
-        self.fields["email"].help_text = ""
+        self.fields["email"].label = _("E-mail address to invite")

@@ -1,8 +1,8 @@
 """Organisations (§2) with their sites and member users: read here, changed only by actions.
 
 Each action is a form on its own page that calls one service of
-``applications.services.organizations`` — the same functions the portal and the API call — so
-the §2.2 a rules, the content check of evidence uploads, "only applicant accounts are members"
+``applications.services`` — the same functions the portal and the API call — so the §2.2 a
+rules, the content check of evidence uploads, "members join only by accepting an invitation"
 and "an organisation keeps one administrator" hold in the admin too. The forms are in
 :mod:`.organization_forms`.
 """
@@ -32,9 +32,10 @@ from cesi_cert.admin_tools import (
 from cesi_cert.files import serve_private_file
 
 from .. import permissions, selectors, services
-from ..models import Membership, Organization, Site
+from ..models import Invitation, Membership, Organization, Site
 from .organization_forms import (
-    AdminMemberForm,
+    AdminInviteForm,
+    InvitationChoiceForm,
     MemberChoiceForm,
     OrganizationDetailsForm,
     SiteChoiceForm,
@@ -128,6 +129,39 @@ class MembershipInline(RowActionsInlineMixin, ReadOnlyInlineMixin, admin.Tabular
         )
 
 
+class InvitationInline(RowActionsInlineMixin, ReadOnlyInlineMixin, admin.TabularInline):
+    """Invitations of the organisation not yet answered nor withdrawn (nobody is a member until
+    they accept); each can be withdrawn from its row."""
+
+    model = Invitation
+    fields = ("email", "is_admin", "invited_by", "sent", "expires", "status", "row_actions")
+    verbose_name = _("open invitation")
+    verbose_name_plural = _("open invitations (not members until accepted)")
+    row_actions_allowed = staticmethod(permissions.can_manage_members)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(Invitation.OPEN).select_related("invited_by")
+
+    @admin.display(description=_("invited"))
+    def sent(self, invitation):
+        return display_for_value(invitation.created_at, "-")
+
+    @admin.display(description=_("expires"))
+    def expires(self, invitation):
+        return display_for_value(invitation.expires_at, "-")
+
+    @admin.display(description=_("status"))
+    def status(self, invitation):
+        return invitation.get_status_display()
+
+    @admin.display(description=_("Actions"))
+    def row_actions(self, invitation):
+        url = _row_action_url(
+            self, "invitation_revoke", invitation.organization_id, invitation=invitation.pk
+        )
+        return _row_links([(url, _("Withdraw"))])
+
+
 # --- what each action does: one service call ----------------------------------------------------
 
 
@@ -214,20 +248,38 @@ ORGANIZATION_ACTIONS = (
         in_object_tools=False,
     ),
     ObjectAction(
-        name="member_add",
-        route="members/add",
-        title=_("Add member"),
-        form_class=AdminMemberForm,
+        name="member_invite",
+        route="members/invite",
+        title=_("Invite member"),
+        form_class=AdminInviteForm,
         allowed=permissions.can_manage_members,
-        perform=lambda org, by, data: services.membership_add(organization=org, by=by, **data),
-        success=lambda org, membership: (
-            _("%(user)s can now act for the organisation.") % {"user": _who(membership)}
-        ),
+        perform=lambda org, by, data: services.membership_invite(organization=org, by=by, **data),
+        # The same answer whether or not the address has an account (no name, no "unknown").
+        success=lambda org, invitation: services.INVITATION_SENT % {"email": invitation.email},
         refused=MEMBERS_REFUSED,
         help_text=_(
-            "Only applicant accounts can be members: the person signs up in the portal first. "
-            "Staff of the certification body are never members of an organisation."
+            "The address gets an e-mail with a link; the person becomes a member only by "
+            "accepting it with an applicant account using that address. Staff of the "
+            "certification body are never members of an organisation."
         ),
+        submit_label=_("Send the invitation"),
+    ),
+    ObjectAction(
+        name="invitation_revoke",
+        route="invitations/revoke",
+        title=_("Withdraw invitation"),
+        form_class=InvitationChoiceForm,
+        form_kwargs=_rows_kwargs("invitation"),
+        allowed=permissions.can_manage_members,
+        perform=lambda org, by, data: services.invitation_revoke(
+            invitation=data["invitation"], by=by
+        ),
+        success=lambda org, invitation: (
+            _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+        ),
+        refused=MEMBERS_REFUSED,
+        submit_label=_("Withdraw"),
+        in_object_tools=False,
     ),
     ObjectAction(
         name="member_remove",
@@ -288,8 +340,9 @@ class OrganizationAdmin(
     in the portal and become its first member (``services.organization_create``).
 
     The change page is read-only, sites and members included. Customer service changes an
-    organisation through the actions on that page (edit the details, add a site or a member;
-    edit, delete, remove, make or revoke administrator from a row), each calling its service.
+    organisation through the actions on that page (edit the details, add a site, invite a
+    member; edit, delete, remove, make or revoke administrator, withdraw an invitation from a
+    row), each calling its service.
     Other staff roles only read.
     """
 
@@ -308,7 +361,7 @@ class OrganizationAdmin(
     list_filter = ("applicant_type", "part_of_legal_entity")
     search_fields = ("name_zh", "name_en", "credit_code")
     date_hierarchy = "created_at"
-    inlines = (SiteInline, MembershipInline)
+    inlines = (SiteInline, MembershipInline, InvitationInline)
     fieldsets = (
         (None, {"fields": ("name_zh", "name_en", "credit_code", "applicant_type")}),
         (_("Addresses"), {"fields": ("address_zh", "address_en")}),

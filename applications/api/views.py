@@ -174,11 +174,11 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
     ),
     update=extend_schema(
         request=s.ApplicationUpdateSerializer,
-        responses={200: s.ApplicationSerializer, **error_responses(400, 404, 409)},
+        responses={200: s.ApplicationSerializer, **error_responses(400, 403, 404, 409)},
     ),
     partial_update=extend_schema(
         request=s.ApplicationUpdateSerializer,
-        responses={200: s.ApplicationSerializer, **error_responses(400, 404, 409)},
+        responses={200: s.ApplicationSerializer, **error_responses(400, 403, 404, 409)},
     ),
 )
 class ApplicationViewSet(
@@ -235,10 +235,10 @@ class ApplicationViewSet(
     ),
     create=extend_schema(
         request={"multipart/form-data": s.DocumentInputSerializer},
-        responses={201: s.DocumentSerializer, **error_responses(400, 409)},
+        responses={201: s.DocumentSerializer, **error_responses(400, 403, 409)},
         description="Upload material for an application (multipart). Size, type and content are checked.",
     ),
-    destroy=extend_schema(responses={204: None, **error_responses(404, 409)}),
+    destroy=extend_schema(responses={204: None, **error_responses(403, 404, 409)}),
     download=extend_schema(responses=DOWNLOAD_RESPONSES),
     publish=extend_schema(
         request=None,

@@ -18,10 +18,16 @@ from .applications import (
 )
 from .contracts import application_sign_contract, contract_amend
 from .documents import document_delete, document_publish, document_upload
+from .invitations import (
+    INVITATION_SENT,
+    invitation_accept,
+    invitation_decline,
+    invitation_revoke,
+    membership_invite,
+)
 from .organizations import (
     ORGANIZATION_FIELDS,
     ORGANIZATION_FILES,
-    membership_add,
     membership_remove,
     membership_set_admin,
     organization_create,
@@ -32,6 +38,7 @@ from .organizations import (
 )
 
 __all__ = [
+    "INVITATION_SENT",
     "ORGANIZATION_FIELDS",
     "ORGANIZATION_FILES",
     "application_accept",
@@ -47,7 +54,10 @@ __all__ = [
     "document_delete",
     "document_publish",
     "document_upload",
-    "membership_add",
+    "invitation_accept",
+    "invitation_decline",
+    "invitation_revoke",
+    "membership_invite",
     "membership_remove",
     "membership_set_admin",
     "missing_documents",

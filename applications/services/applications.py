@@ -86,6 +86,8 @@ def application_create(
 def application_update(*, application: Application, by, sites=None, **fields) -> Application:
     """Edit a draft (or an application sent back for changes)."""
     app = lock(application)
+    if not permissions.can_ever_edit_application(by, app):
+        raise forbidden(_("Your role cannot change applications."))
     if not permissions.can_edit_application(by, app):
         raise DomainError(
             _("The application can be changed only while it is a draft or changes are requested."),

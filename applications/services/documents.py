@@ -31,6 +31,8 @@ def document_upload(
 ) -> ApplicationDocument:
     """Attach material to an application after checking size, type and content."""
     app = lock(application)
+    if not permissions.can_ever_upload_document(by, app):
+        raise forbidden(_("Your role cannot add materials to this application."))
     if not permissions.can_upload_document(by, app):
         raise DomainError(
             _(
@@ -64,6 +66,10 @@ def document_upload(
 @transaction.atomic
 def document_delete(*, document: ApplicationDocument, by) -> None:
     lock(document.application)
+    if not permissions.can_ever_delete_document(by, document):
+        raise forbidden(
+            _("Your role cannot remove this document: only its uploader or customer service can.")
+        )
     if not permissions.can_delete_document(by, document):
         raise DomainError(_("This document can no longer be removed."), code=DomainError.CONFLICT)
     document._history_user = by

@@ -1,8 +1,7 @@
-"""Organisations (§2), their sites and members."""
+"""Organisations (§2), their sites and members (who join by invitation: ``invitations.py``)."""
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
@@ -10,10 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid
 from cesi_cert.files import check_upload
-from cesi_cert.notifications import notify
 from cesi_cert.transitions import lock
 
-from .. import notices, permissions
+from .. import permissions
 from ..models import (
     Application,
     Membership,
@@ -119,56 +117,6 @@ def organization_update(*, organization: Organization, by, **fields) -> Organiza
     _apply_org_fields(org, fields)
     _save_org(org, by)
     return org
-
-
-def _member_account(email: str):
-    """The active applicant account using ``email``, or None (staff accounts never qualify)."""
-    email = (email or "").strip()
-    if not email:
-        return None
-    candidates = get_user_model().objects.filter(email__iexact=email, is_active=True)
-    return next((u for u in candidates.order_by("pk") if permissions.can_be_member(u)), None)
-
-
-@transaction.atomic
-def membership_add(
-    *, organization: Organization, by, email: str, is_admin: bool = False
-) -> Membership:
-    """Let another applicant account act for the organisation (found by its e-mail address).
-
-    Only applicant accounts can be members (:func:`permissions.can_be_member`); for any other
-    address the answer is the same as for an unknown one, so it tells nothing about the account.
-    """
-    if not permissions.can_manage_members(by, organization):
-        raise forbidden(_("Only an administrator of the organisation can add members."))
-    organization = lock(organization)
-    user = _member_account(email)
-    if user is None:
-        raise invalid(
-            "email",
-            _(
-                "No applicant account uses this e-mail address; ask your colleague to sign up first."
-            ),
-        )
-    try:
-        with transaction.atomic():
-            membership = Membership.objects.create(
-                user=user, organization=organization, is_admin=is_admin
-            )
-    except IntegrityError as exc:
-        if not unique_violation(exc, Membership, "unique_membership"):
-            raise
-        raise invalid(
-            "email",
-            _("%(user)s is already a member.") % {"user": user.get_full_name() or user.username},
-        ) from None
-    notify(
-        [user],
-        notices.MEMBERSHIP_ADDED,
-        params={"org": notices.org_name(organization)},
-        link=organization.get_absolute_url(),
-    )
-    return membership
 
 
 LAST_ADMINISTRATOR = _(

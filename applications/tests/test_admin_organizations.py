@@ -18,10 +18,8 @@ from applications.tests.factories import (
     pdf_upload,
 )
 from cesi_cert.errors import DomainError
-from cesi_cert.models import Notification
 from cesi_cert.roles import Role
 
-NO_ACCOUNT = "No applicant account uses this e-mail address"
 LAST_ADMIN = "The organisation needs at least one administrator"
 
 # --- helpers and fixtures -------------------------------------------------------------------------
@@ -100,7 +98,7 @@ def test_change_page_shows_details_sites_and_members_read_only_with_the_actions(
     for field in ("name_zh", "sites-0-name", "memberships-0-is_admin"):
         assert f'name="{field}"' not in html  # shown, not editable
     assert "_save" not in html  # no save buttons
-    for name in ("edit", "site_add", "member_add"):
+    for name in ("edit", "site_add", "member_invite"):
         assert action_url(org, name) in html
     # Actions on one row are linked from that row.
     assert action_url(org, "site_edit", site=site.pk) in html
@@ -113,7 +111,7 @@ def test_change_page_shows_details_sites_and_members_read_only_with_the_actions(
 def test_the_pages_render_in_chinese(cs_staff, org, applicant, site):
     client = client_for(cs_staff, "zh-hans")
     html = client.get(change_url(org)).content.decode()
-    for label in ("修改信息", "添加场所", "添加成员", "取消管理员", "修改"):
+    for label in ("修改信息", "添加场所", "邀请成员", "取消管理员", "修改"):
         assert label in html, label
     membership = org.memberships.get(user=applicant)
     page = client.get(action_url(org, "member_revoke_admin", membership=membership.pk))
@@ -302,27 +300,18 @@ def test_a_site_in_an_application_handed_in_is_not_deleted(cs, org, applicant):
 # --- members: only applicant accounts; one administrator always ------------------------------
 
 
-def test_a_staff_account_cannot_be_added_as_a_member(cs, org, applicant):
+def test_inviting_adds_nobody_and_says_the_same_for_a_staff_address(cs, org, applicant):
+    """Members join only by accepting (applications/tests/test_invitations.py); a staff
+    account's address gets the same answer as one nobody uses, and can never accept."""
     clerk = UserFactory(username="kefu2", email="kefu2@example.cn", role=Role.CUSTOMER_SERVICE)
-    response = cs.post(action_url(org, "member_add"), {"email": clerk.email, "is_admin": "on"})
-    assert response.status_code == 200
-    [error] = response.context["form"].errors["email"]
-    # The same answer as for an address nobody uses: nothing is told about the account.
-    unknown = cs.post(action_url(org, "member_add"), {"email": "nobody@example.cn"})
-    assert unknown.context["form"].errors["email"] == [error]
-    assert error.startswith(NO_ACCOUNT)
+    staff = cs.post(action_url(org, "member_invite"), {"email": clerk.email, "is_admin": "on"})
+    unknown = cs.post(action_url(org, "member_invite"), {"email": "nobody@example.cn"})
+    assert (staff.status_code, staff["Location"]) == (unknown.status_code, unknown["Location"])
+    invitation = org.invitations.get(email=clerk.email)
+    with pytest.raises(DomainError) as e:
+        services.invitation_accept(invitation=invitation, by=clerk)
+    assert e.value.code == DomainError.FORBIDDEN
     assert not Membership.objects.filter(user=clerk).exists()
-
-
-def test_an_applicant_account_is_added_as_a_member(cs, org, applicant):
-    colleague = UserFactory(username="li", email="Li@Example.cn", role=Role.APPLICANT)
-    response = cs.post(action_url(org, "member_add"), {"email": "li@example.cn"})
-    assert response.status_code == 302
-    membership = org.memberships.get(user=colleague)
-    assert membership.is_admin is False
-    assert Notification.objects.filter(recipient=colleague, link=org.get_absolute_url()).exists()
-    again = cs.post(action_url(org, "member_add"), {"email": "li@example.cn"})
-    assert "already a member" in again.context["form"].errors["email"][0]
 
 
 def test_the_last_administrator_cannot_be_revoked_or_removed(cs, org, applicant):
@@ -369,7 +358,7 @@ ACTIONS = [
     ("site_add", {}),
     ("site_edit", {"site": None}),
     ("site_delete", {"site": None}),
-    ("member_add", {}),
+    ("member_invite", {}),
     ("member_remove", {"membership": None}),
     ("member_make_admin", {"membership": None}),
     ("member_revoke_admin", {"membership": None}),
@@ -400,6 +389,7 @@ def test_certification_business_sees_the_organisation_but_no_actions(
             assert messages_of(response), name
     assert snapshot(org) == before
     assert not Membership.objects.filter(user=colleague).exists()
+    assert not org.invitations.exists()
 
 
 # --- the services themselves --------------------------------------------------------------------
@@ -434,13 +424,12 @@ def _account(kind):
         "inactive_applicant",
     ],
 )
-def test_membership_add_accepts_only_applicant_accounts(kind, org, applicant, cs_staff):
+def test_only_an_applicant_account_accepts_an_invitation(kind, org, applicant, cs_staff):
     user = _account(kind)
-    for by in (applicant, cs_staff):
-        with pytest.raises(DomainError) as e:
-            services.membership_add(organization=org, by=by, email="X@example.cn")
-        assert (e.value.code, e.value.field) == (DomainError.INVALID, "email")
-        assert str(e.value.message).startswith(NO_ACCOUNT)
+    invitation = services.membership_invite(organization=org, by=cs_staff, email="X@example.cn")
+    with pytest.raises(DomainError) as e:
+        services.invitation_accept(invitation=invitation, by=user)
+    assert e.value.code == DomainError.FORBIDDEN
     assert not Membership.objects.filter(user=user).exists()
 
 

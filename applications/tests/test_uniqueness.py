@@ -158,28 +158,5 @@ def test_registering_a_taken_credit_code_is_a_field_error_without_the_precheck(
     assert not Membership.objects.filter(user=user).exists()
 
 
-# --- memberships -----------------------------------------------------------------------------
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_the_same_member_added_many_times_at_once(org, applicant):
-    colleague = UserFactory(role=Role.APPLICANT, email="colleague@example.cn")
-    outcomes = race(
-        THREADS,
-        lambda i: services.membership_add(
-            organization=org, by=fresh(applicant), email="Colleague@example.cn"
-        ),
-    )
-    one_winner(outcomes, "email", Membership)
-    assert Membership.objects.filter(user=colleague, organization=org).count() == 1
-
-
-def test_a_member_added_twice_is_a_field_error(org, applicant):
-    """membership_add has no pre-check: the unique_membership constraint answers."""
-    colleague = UserFactory(role=Role.APPLICANT, email="colleague@example.cn")
-    services.membership_add(organization=org, by=applicant, email=colleague.email)
-    with pytest.raises(DomainError) as e:
-        services.membership_add(organization=org, by=applicant, email=colleague.email)
-    assert (e.value.code, e.value.field) == (DomainError.INVALID, "email")
-    assert Membership.objects.filter(user=colleague, organization=org).count() == 1
+# Memberships are made by accepting an invitation; the unique_membership constraint decides a
+# double accept (applications/tests/test_invitations.py::test_two_accepts_at_once_make_one_membership).

@@ -123,21 +123,30 @@ def test_staff_login_lands_in_admin_and_applicant_login_in_portal(english, cs_st
     assert response["Location"] == reverse("portal:home")
 
 
-def test_signup_creates_an_applicant_and_asks_for_the_organisation(english, db):
-    response = english.post(
-        reverse("signup"),
-        {
-            "username": "newco",
-            "first_name": "王五",
-            "email": "wang@example.cn",
-            "phone": "",
-            "password1": "a-Long-pass-2026",
-            "password2": "a-Long-pass-2026",
-        },
-        follow=True,
-    )
-    assert response.redirect_chain[-1][0] == reverse("portal:organization_create")
-    assert "register your organisation" in text(response)
+def test_signup_confirms_the_address_then_creates_the_applicant(
+    english, db, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = english.post(
+            reverse("signup"),
+            {
+                "username": "newco",
+                "first_name": "王五",
+                "email": "wang@example.cn",
+                "phone": "",
+                "password1": "a-Long-pass-2026",
+                "password2": "a-Long-pass-2026",
+            },
+            follow=True,
+        )
+    assert response.redirect_chain[-1][0] == reverse("signup_sent")
+    assert "Check your e-mail" in text(response)
+    link = re.search(r"(/accounts/signup/confirm/\S+/)", mail.outbox[0].body).group(1)
+    response = english.post(link, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("portal:home")
+    assert "Register your organisation" in text(response)
     assert response.context["user"].groups.filter(name="applicant").exists()
 
 
@@ -495,7 +504,7 @@ def test_staff_only_action_shows_a_clear_message(as_applicant, draft, applicant)
             reverse("portal:application_action", args=[draft.pk, "start_review"]), follow=True
         )
         assert response.status_code == 200
-        assert "You are not allowed to do this at this stage." in text(response)
+        assert "Your role cannot run “Start review”." in text(response)
     draft.refresh_from_db()
     assert draft.state == Application.State.SUBMITTED
 
@@ -739,45 +748,51 @@ def test_evidence_of_another_organisation_is_404(client, other_applicant, org_wi
 # --- members --------------------------------------------------------------------------------
 
 
-def test_administrator_adds_and_removes_a_colleague(client, applicant, org):
+def test_administrator_invites_a_colleague_who_accepts_and_is_removed(client, applicant, org):
     colleague = UserFactory(role=Role.APPLICANT, email="wang@example.cn", first_name="王五")
     client.force_login(applicant)
     page = client.get(reverse("portal:organization", args=[org.pk])).content.decode()
-    assert reverse("portal:member_add", args=[org.pk]) in page
+    assert reverse("portal:member_invite", args=[org.pk]) in page
     response = client.post(
-        reverse("portal:member_add", args=[org.pk]), {"email": "wang@example.cn"}
+        reverse("portal:member_invite", args=[org.pk]), {"email": "wang@example.cn"}
     )
     assert response.status_code == 302
+    assert not org.memberships.filter(user=colleague).exists()
+
+    client.force_login(colleague)
+    invitation = org.invitations.get()
+    client.post(reverse("portal:invitation", args=[invitation.pk]), {"decision": "accept"})
     membership = org.memberships.get(user=colleague)
+
+    client.force_login(applicant)
     page = client.get(reverse("portal:organization", args=[org.pk])).content.decode()
     assert "王五" in page
     client.post(reverse("portal:member_remove", args=[membership.pk]))
     assert not org.memberships.filter(user=colleague).exists()
 
 
-def test_unknown_e_mail_is_shown_on_the_field(client, applicant, org):
+def test_a_bad_address_is_shown_on_the_field(client, applicant, org):
     client.force_login(applicant)
-    response = client.post(
-        reverse("portal:member_add", args=[org.pk]), {"email": "ghost@example.cn"}
-    )
+    response = client.post(reverse("portal:member_invite", args=[org.pk]), {"email": "ghost@"})
     assert response.status_code == 200
-    assert "No applicant account uses this e-mail address" in response.content.decode()
     assert response.context["form"].errors["email"]
+    assert not org.invitations.exists()
 
 
 def test_members_of_another_organisation_are_out_of_reach(client, other_applicant, applicant, org):
     client.force_login(other_applicant)
     membership = org.memberships.get(user=applicant)
-    assert client.get(reverse("portal:member_add", args=[org.pk])).status_code == 404
+    assert client.get(reverse("portal:member_invite", args=[org.pk])).status_code == 404
     assert (
         client.post(
-            reverse("portal:member_add", args=[org.pk]), {"email": other_applicant.email}
+            reverse("portal:member_invite", args=[org.pk]), {"email": other_applicant.email}
         ).status_code
         == 404
     )
     assert client.post(reverse("portal:member_remove", args=[membership.pk])).status_code == 404
     assert org.memberships.filter(user=applicant).exists()
     assert not org.memberships.filter(user=other_applicant).exists()
+    assert not org.invitations.exists()
 
 
 def test_timeline_names_colleagues_but_only_the_department_of_cb_staff(

@@ -14,8 +14,8 @@ from .applications import (
     application_edit,
 )
 from .documents import document_delete, document_download, document_upload
+from .invitations import invitation_detail, invitation_open, invitation_revoke, member_invite
 from .organizations import (
-    member_add,
     member_remove,
     organization_create,
     organization_detail,
@@ -27,7 +27,10 @@ from .organizations import (
 )
 
 __all__ = [
-    "member_add",
+    "invitation_detail",
+    "invitation_open",
+    "invitation_revoke",
+    "member_invite",
     "member_remove",
     "application_action",
     "application_create",

@@ -15,7 +15,7 @@ from cesi_cert.errors import DomainError
 from cesi_cert.files import ALLOWED_TYPES, serve_private_file
 
 from .. import permissions, selectors, services
-from ..forms import MemberForm, OrganizationForm, SiteForm
+from ..forms import OrganizationForm, SiteForm
 from ..models import Membership
 from ..validators import normalize_credit_code, validate_credit_code
 from ._common import (
@@ -95,6 +95,7 @@ def organization_create(request):
 def organization_detail(request, pk):
     org = get_organization(request, pk)
     user = request.user
+    manages = permissions.can_manage_members(user, org)
     return render(
         request,
         "applications/organization_detail.html",
@@ -107,7 +108,8 @@ def organization_detail(request, pk):
             "memberships": org.memberships.select_related("user").order_by(
                 "-is_admin", "created_at"
             ),
-            "can_manage_members": permissions.can_manage_members(user, org),
+            "can_manage_members": manages,
+            "invitations": selectors.open_invitations(org) if manages else [],
         },
     )
 
@@ -208,28 +210,6 @@ def organization_evidence(request, pk, field):
     return serve_private_file(
         stored, download_name=f"{org.credit_code}-{field}.{ext}", content_type=content_type
     )
-
-
-@applicant_required
-@require_http_methods(["GET", "POST"])
-def member_add(request, pk):
-    org = get_organization(request, pk)
-    form = MemberForm(posted(request))
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = services.membership_add(
-                organization=org, by=request.user, **form.cleaned_data
-            )
-        except DomainError as err:
-            if response := refused(request, form, err, org):
-                return response
-        else:
-            who = membership.user.get_full_name() or membership.user.username
-            messages.success(
-                request, _("%(user)s can now act for the organisation.") % {"user": who}
-            )
-            return redirect(f"{org.get_absolute_url()}#members")
-    return render(request, "applications/member_form.html", {"form": form, "organization": org})
 
 
 @applicant_required

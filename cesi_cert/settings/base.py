@@ -103,6 +103,12 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Sign-up: the account is created when its address is confirmed by the e-mailed link, which
+# works this long (cesi_cert.accounts explains why every sign-up confirms its address first).
+SIGNUP_CONFIRMATION_HOURS = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
+# An invitation to act for an organisation can be accepted this long after it was sent.
+INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
+
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

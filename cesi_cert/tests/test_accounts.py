@@ -1,6 +1,7 @@
 """Sign-in, sign-up and the forgotten-password path an applicant relies on."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -8,6 +9,7 @@ from django.urls import reverse
 
 from applications.tests.factories import UserFactory
 from cesi_cert.roles import Role
+from cesi_cert.tokens import new_token
 
 pytestmark = pytest.mark.django_db
 
@@ -47,24 +49,127 @@ def test_unknown_address_gets_the_same_answer_and_no_mail(client):
     assert mail.outbox == []
 
 
-def test_sign_up_makes_an_applicant_and_refuses_a_taken_e_mail(client):
-    UserFactory(email="taken@example.cn")
-    data = {
-        "username": "newco",
-        "first_name": "新公司",
-        "email": "taken@example.cn",
-        "password1": "Secret-pass-2026",
-        "password2": "Secret-pass-2026",
-    }
-    response = client.post(reverse("signup"), data)
-    assert response.status_code == 200
-    assert "already exists" in response.content.decode()
-    data["email"] = "new@example.cn"
-    response = client.post(reverse("signup"), data)
-    assert response.status_code == 302
+SIGNUP = {
+    "username": "newco",
+    "first_name": "新公司",
+    "email": "new@example.cn",
+    "phone": "",
+    "password1": "Secret-pass-2026",
+    "password2": "Secret-pass-2026",
+}
+
+
+def _confirm_link(message) -> str:
+    return re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", message.body).group(1)
+
+
+def _comparable(response) -> tuple:
+    body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+    return response.status_code, body
+
+
+def test_sign_up_answers_the_same_for_a_known_and_a_new_address(
+    client, django_capture_on_commit_callbacks
+):
+    """Nothing at the keyboard tells whether an address has an account: both sign-ups say
+    "check your e-mail"; the owner of the address learns the rest by e-mail."""
+    taken = UserFactory(
+        username="old", email="taken@example.cn", role=Role.APPLICANT, language="en"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post(reverse("signup"), {**SIGNUP, "email": "Taken@Example.cn"}, follow=True)
+        new = client.post(reverse("signup"), {**SIGNUP, "username": "newco2"}, follow=True)
+    assert known.redirect_chain == new.redirect_chain == [(reverse("signup_sent"), 302)]
+    assert _comparable(known) == _comparable(new)
+    page = known.content.decode()
+    assert "already" not in page and "Check your e-mail" in page
+    # Nothing was created yet, for either: an account exists once its address is confirmed.
     from cesi_cert.models import User
 
-    assert User.objects.get(username="newco").groups.filter(name=Role.APPLICANT).exists()
+    assert not User.objects.filter(username__in=["newco", "newco2"]).exists()
+    assert not client.session.get("_auth_user_id")
+
+    to_known, to_new = sorted(mail.outbox, key=lambda m: m.to[0] != "taken@example.cn")
+    assert to_known.to == ["taken@example.cn"]
+    assert "already have an account" in to_known.body
+    assert taken.username in to_known.body and "/accounts/password/reset/" in to_known.body
+    assert "/accounts/signup/confirm/" not in to_known.body
+    assert to_new.to == ["new@example.cn"]
+    assert _confirm_link(to_new)
+
+
+def test_the_sign_up_form_never_says_an_address_is_registered(client):
+    UserFactory(email="taken@example.cn")
+    response = client.post(reverse("signup"), {**SIGNUP, "email": "taken@example.cn"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("signup_sent")
+
+
+def test_the_confirmation_link_creates_the_applicant_and_logs_in(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), SIGNUP)
+    link = _confirm_link(mail.outbox[0])
+    page = client.get(link)  # a mail scanner following the link changes nothing
+    assert page.status_code == 200 and 'data-testid="signup-confirm"' in page.content.decode()
+    from cesi_cert.models import User
+
+    assert not User.objects.filter(username="newco").exists()
+
+    response = client.post(link)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("portal:home")
+    user = User.objects.get(username="newco")
+    assert user.groups.filter(name=Role.APPLICANT).exists()
+    assert (user.email, user.first_name) == ("new@example.cn", "新公司")
+    assert user.check_password("Secret-pass-2026")
+    assert client.session["_auth_user_id"] == str(user.pk)
+    # The link works once.
+    client.logout()
+    again = client.post(link, follow=True)
+    assert "no longer valid" in again.content.decode()
+    assert User.objects.filter(username="newco").count() == 1
+
+
+def test_the_confirmation_link_expires(client, settings, django_capture_on_commit_callbacks):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), SIGNUP)
+    link = _confirm_link(mail.outbox[0])
+    later = timezone.now() + datetime.timedelta(hours=settings.SIGNUP_CONFIRMATION_HOURS + 1)
+    with time_machine.travel(later, tick=False):
+        response = client.post(link, follow=True)
+    assert "expired" in response.content.decode()
+    from cesi_cert.models import User
+
+    assert not User.objects.filter(username="newco").exists()
+
+
+def test_a_taken_username_is_still_said_on_the_form(client):
+    """A username is chosen, not found: saying it is taken tells nothing about an address."""
+    UserFactory(username="newco")
+    response = client.post(reverse("signup"), SIGNUP)
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+
+
+def test_an_address_registered_meanwhile_is_refused_at_confirmation(
+    client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("signup"), SIGNUP)
+    link = _confirm_link(mail.outbox[0])
+    UserFactory(username="quick", email="NEW@example.cn")
+    response = client.post(link, follow=True)
+    assert "already has an account" in response.content.decode()
+    from cesi_cert.models import User
+
+    assert not User.objects.filter(username="newco").exists()
 
 
 AXES = [
@@ -128,13 +233,33 @@ def signup_data(**overrides):
     } | overrides
 
 
-def test_an_address_is_taken_whatever_its_case(client):
+def _pending(**overrides) -> str:
+    """Start a sign-up as the view does; return the token its e-mailed link carries."""
+    from cesi_cert.accounts import SignupForm, signup_request
+
+    form = SignupForm(signup_data(**overrides))
+    assert form.is_valid(), form.errors
+    made = []
+
+    def recording():
+        pair = new_token()
+        made.append(pair[0])
+        return pair
+
+    with mock.patch("cesi_cert.accounts.new_token", recording):
+        signup_request(form, language="en")
+    return made[0]
+
+
+def test_the_form_never_says_an_address_is_taken_whatever_its_case(client):
+    """Issue 6 item 6: the constraint is not checked by the form (that would tell the person at
+    the keyboard); the owner of the address is told by e-mail, and nothing is created."""
+    from cesi_cert.models import User
+
     UserFactory(email="taken@example.cn")
     response = client.post(reverse("signup"), signup_data(email="Taken@Example.CN"))
-    assert response.status_code == 200
-    assert response.context["form"].errors["email"] == [
-        "An account with this e-mail already exists."
-    ]
+    assert response.status_code == 302 and response["Location"] == reverse("signup_sent")
+    assert not User.objects.filter(username="newco").exists()
 
 
 def test_two_accounts_cannot_share_an_address_in_the_database(db):
@@ -148,90 +273,63 @@ def test_two_accounts_cannot_share_an_address_in_the_database(db):
     UserFactory(email="")
 
 
-@pytest.mark.parametrize(
-    ("field", "taken", "message"),
-    [
-        (
-            "email",
-            {"username": "other", "email": "NEW@example.cn"},
-            "An account with this e-mail already exists.",
-        ),
-        (
-            "username",
-            {"username": "newco", "email": "other@example.cn"},
-            "A user with that username already exists.",
-        ),
-    ],
-)
-def test_a_value_taken_after_the_form_checked_it_is_the_same_field_error(
-    client, monkeypatch, field, taken, message
-):
-    """What the loser of a race sees: the form's checks passed, then someone else signed up
-    with the same value a moment before the insert."""
-    from cesi_cert.accounts import SignupForm
-    from cesi_cert.models import User
+def test_a_username_taken_before_the_link_is_opened_is_a_field_error(db):
+    """The database decides: no check before the insert, the constraint's error is the field's."""
+    from cesi_cert.accounts import signup_confirm
+    from cesi_cert.errors import DomainError
 
-    form_is_valid = SignupForm.is_valid
-
-    def valid_then_someone_else_signs_up(form):
-        valid = form_is_valid(form)
-        UserFactory(**taken)
-        return valid
-
-    monkeypatch.setattr(SignupForm, "is_valid", valid_then_someone_else_signs_up)
-    response = client.post(reverse("signup"), signup_data())
-    assert response.status_code == 200
-    assert response.context["form"].errors[field] == [message]
-    assert not User.objects.filter(username="newco", email="new@example.cn").exists()
-    assert "_auth_user_id" not in client.session
+    token = _pending()
+    UserFactory(username="newco", email="someone-else@example.cn")
+    with pytest.raises(DomainError) as err:
+        signup_confirm(token=token)
+    assert err.value.field == "username"
 
 
-def _sign_up_at_once(n, data_of):
+def test_an_address_given_an_account_meanwhile_is_refused_plainly(db):
+    from cesi_cert.accounts import ADDRESS_HAS_ACCOUNT, signup_confirm
+    from cesi_cert.errors import DomainError
+
+    token = _pending()
+    UserFactory(username="first", email="NEW@example.cn")
+    with pytest.raises(DomainError) as err:
+        signup_confirm(token=token)
+    assert err.value.code == DomainError.CONFLICT and err.value.message == ADDRESS_HAS_ACCOUNT
+
+
+def _confirm_at_once(tokens):
     from django.test import Client
 
     from conftest import race
 
     def attempt(i):
-        response = Client().post(reverse("signup"), data_of(i))
-        form = response.context["form"] if response.status_code == 200 else None
-        return response.status_code, form.errors.as_data() if form else None
+        response = Client().post(reverse("signup_confirm", args=[tokens[i]]))
+        return response.status_code
 
-    return race(n, attempt)
+    return race(len(tokens), attempt)
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_many_sign_ups_with_one_username_at_once_make_one_account():
+def test_many_confirmations_of_one_username_at_once_make_one_account():
     from cesi_cert.models import User
 
-    outcomes = _sign_up_at_once(8, lambda i: signup_data(email=f"person{i}@example.cn"))
-    assert all(isinstance(o, tuple) for o in outcomes), outcomes  # an exception is a 500
-    assert [status for status, _errors in outcomes].count(302) == 1, outcomes
-    for status, errors in outcomes:
-        if status != 302:
-            assert status == 200
-            assert [e.messages for e in errors["username"]] == [
-                ["A user with that username already exists."]
-            ]
+    tokens = [_pending(email=f"person{i}@example.cn") for i in range(6)]
+    outcomes = _confirm_at_once(tokens)
+    assert sorted(outcomes) == [302] + [409] * 5, outcomes  # never a 500
     assert User.objects.filter(username="newco").count() == 1
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_many_sign_ups_with_one_address_at_once_make_one_account():
+def test_many_confirmations_of_one_address_at_once_make_one_account():
     from cesi_cert.models import User
 
-    outcomes = _sign_up_at_once(
-        8, lambda i: signup_data(username=f"person{i}", email=f"{'Same' if i % 2 else 'same'}@x.cn")
-    )
-    assert all(isinstance(o, tuple) for o in outcomes), outcomes  # an exception is a 500
-    assert [status for status, _errors in outcomes].count(302) == 1, outcomes
-    for status, errors in outcomes:
-        if status != 302:
-            assert status == 200
-            assert [e.messages for e in errors["email"]] == [
-                ["An account with this e-mail already exists."]
-            ]
+    tokens = [
+        _pending(username=f"person{i}", email=f"{'Same' if i % 2 else 'same'}@x.cn")
+        for i in range(6)
+    ]
+    outcomes = _confirm_at_once(tokens)
+    assert sorted(outcomes) == [302] + [409] * 5, outcomes
     assert User.objects.filter(email__iexact="same@x.cn").count() == 1
 
 

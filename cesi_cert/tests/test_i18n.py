@@ -152,6 +152,8 @@ def test_compiled_catalogue_matches_the_po_file():
             assert (
                 catalogue.ngettext(entry["msgid"], entry["msgid_plural"], 1) == entry["msgstr[0]"]
             )
+        elif "msgctxt" in entry:  # pgettext: the same English in another sense
+            assert catalogue.pgettext(entry["msgctxt"], entry["msgid"]) == entry["msgstr"]
         else:
             assert catalogue.gettext(entry["msgid"]) == entry["msgstr"], entry["msgid"]
 

@@ -1,13 +1,16 @@
-"""In a real browser: a new applicant signs up and submits a complete application (§3.1.3).
+"""In a real browser: a new applicant signs up (confirming the address by the e-mailed link),
+registers the organisation, invites a colleague and submits a complete application (§3.1.3).
 
 The browser asks for Chinese (the CB's working language). Elements are found by field names and
 ``data-testid``/``data-*`` attributes, so the journey holds whatever the catalogue says.
 Screenshots go to ``test-artifacts/`` for a person to look at.
 """
 
+import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.db import connections
 from django.utils import translation
 
@@ -73,6 +76,16 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     page.fill("#id_password1", "Fuzhou-service-2026")
     page.fill("#id_password2", "Fuzhou-service-2026")
     page.click('[data-testid="signup-submit"]')
+    # Every sign-up answers "check your e-mail"; the account is made by the e-mailed link.
+    page.wait_for_url("**/accounts/signup/sent/")
+    assert not User.objects.filter(username="fz-service").exists()
+    [message] = mail.outbox
+    assert message.to == ["chen@example.cn"]
+    link = re.search(r"https?://[^/\s]+(/accounts/signup/confirm/\S+/)", message.body).group(1)
+    page.goto(live_server.url + link)
+    page.click('[data-testid="signup-confirm"]')
+    page.wait_for_url(live_server.url + "/portal/")
+    page.click('[data-testid="register-organization"]')
     page.wait_for_url("**/portal/organizations/new/")
 
     # Register the organisation: first with a mistyped credit code, which is named precisely.
@@ -104,6 +117,15 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     page.click('[data-testid="site-submit"]')
     page.wait_for_url(f"**/portal/organizations/{org.pk}/**")
     assert page.locator("tr[data-site]").count() == 1
+
+    # Invite a colleague: listed as waiting for an answer, not a member until they accept.
+    page.click('[data-testid="invite-member"]')
+    page.fill("#id_email", "lin@example.cn")
+    page.click('[data-testid="invite-submit"]')
+    page.wait_for_url(f"**/portal/organizations/{org.pk}/**")
+    assert page.locator("tr[data-invitation]").count() == 1
+    assert "lin@example.cn" in page.locator("tr[data-invitation]").inner_text()
+    assert org.members.count() == 1
     page.screenshot(path=str(ARTIFACTS / "portal-organization.png"), full_page=True)
 
     # Create the application (the only site is preselected).
