@@ -4,12 +4,12 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from applications.api import urls as application_api
 
 from . import health, views, workspaces
+from .tokens import ObtainTokenApi
 
 auditor_patterns = [path("", workspaces.auditor_home, name="home")]
 committee_patterns = [path("", workspaces.committee_home, name="home")]
@@ -18,7 +18,7 @@ committee_patterns = [path("", workspaces.committee_home, name="home")]
 api_router = DefaultRouter()
 application_api.register(api_router)
 api_patterns = [
-    path("auth/token/", obtain_auth_token, name="api-token"),
+    path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
     path("", include(api_router.urls)),
 ]
 
