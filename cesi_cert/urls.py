@@ -40,5 +40,11 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
 ]
 
+# Errors Django answers itself (an unknown URL, a body too large, a crash): JSON under /api/.
+handler400 = "cesi_cert.http_errors.bad_request"
+handler403 = "cesi_cert.http_errors.permission_denied"
+handler404 = "cesi_cert.http_errors.page_not_found"
+handler500 = "cesi_cert.http_errors.server_error"
+
 admin.site.site_header = settings.CB_NAME
 admin.site.site_title = settings.CB_NAME
