@@ -1,9 +1,11 @@
-"""Middleware of the whole site: refuse control characters at the door."""
+"""Middleware of the whole site: refuse control characters at the door; send a
+Content-Security-Policy with every answer."""
 
 from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from . import http_errors
@@ -77,3 +79,36 @@ class ControlCharactersMiddleware:
                 "remove it and try again."
             ) % {"parameter": parameter}
         return http_errors.bad_request_page(request, message)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Send ``Content-Security-Policy`` (settings ``CONTENT_SECURITY_POLICY``, changed per path
+    prefix by ``CONTENT_SECURITY_POLICY_PATHS``) with every answer that has none yet.
+
+    Django 5.2 has no CSP of its own; the policy is built once per path prefix.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        base = dict(settings.CONTENT_SECURITY_POLICY)
+        self.default = self.header(base)
+        self.by_prefix = [
+            (prefix, self.header({**base, **changes}))
+            for prefix, changes in settings.CONTENT_SECURITY_POLICY_PATHS.items()
+        ]
+
+    @staticmethod
+    def header(directives: dict[str, str]) -> str:
+        return "; ".join(f"{name} {value}".strip() for name, value in directives.items())
+
+    def policy_for(self, path: str) -> str:
+        for prefix, policy in self.by_prefix:
+            if path.startswith(prefix):
+                return policy
+        return self.default
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = self.policy_for(request.path_info)
+        return response

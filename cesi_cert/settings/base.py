@@ -46,6 +46,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cesi_cert.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -60,6 +61,27 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a locked-out login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Content-Security-Policy of every answer (cesi_cert.middleware): scripts, styles, images and
+# fonts only from this site, no inline script anywhere, no framing, forms post only here.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "script-src": "'self'",
+    "style-src": "'self'",
+    "img-src": "'self' data:",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+# Changes per path prefix (first match wins). Inline *styles* only, never inline scripts: the
+# admin's templates carry style="…" attributes (Django's, simple_history's and ours) and a
+# <style> block of our transition buttons; Swagger UI's page has a <style> block. An inline
+# style cannot run code; the portal and the public pages keep the strict policy.
+CONTENT_SECURITY_POLICY_PATHS = {
+    "/admin/": {"style-src": "'self' 'unsafe-inline'"},
+    "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
+}
 
 ROOT_URLCONF = "cesi_cert.urls"
 WSGI_APPLICATION = "cesi_cert.wsgi.application"
