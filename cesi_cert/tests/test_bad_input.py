@@ -176,6 +176,22 @@ def test_every_admin_with_a_date_hierarchy_refuses_an_impossible_year(db):
         assert response.status_code == 302, url
 
 
+@pytest.mark.parametrize("selected", ["²", "99999999999999999999", "-1", "abc"])
+def test_a_bad_row_in_an_admin_action_query_is_ignored(selected, cs_staff, org):
+    """``?site=`` preselects a row of the organisation admin's actions; "²" passed
+    ``str.isdigit()`` and made the primary-key lookup raise."""
+    from applications.tests.factories import SiteFactory
+
+    site = SiteFactory(organization=org)
+    client = page_client(cs_staff)
+    for name, param in (("site_edit", "site"), ("member_remove", "membership")):
+        url = reverse(f"admin:applications_organization_{name}", args=[org.pk])
+        response = client.get(url, {param: selected})
+        assert response.status_code == 200, (name, response.status_code)
+    url = reverse("admin:applications_organization_site_edit", args=[org.pk])
+    assert client.get(url, {"site": site.pk}).context["form"].fields["site"].disabled
+
+
 # --- item 3: deeply nested JSON ---------------------------------------------------------------
 
 DEEP = "[" * 1000 + "]" * 1000  # 2 KB
