@@ -16,7 +16,12 @@ import re
 from collections.abc import Callable, Mapping
 
 from django import forms
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import QueryDict
 from django.utils.choices import BaseChoiceIterator
@@ -39,6 +44,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
 from .errors import DomainError
+from .http_errors import bad_request_message, non_field_error
 from .transitions import ActionSet
 
 # --- errors at the edge (STYLE §4) --------------------------------------------------------
@@ -60,10 +66,44 @@ def _django_validation_errors(exc: DjangoValidationError) -> dict[str, list[str]
     return {non_field: [str(m) for m in exc.messages]}
 
 
+def _field_errors(data, prefix: str = "") -> dict[str, list[str]]:
+    """Any 400 body DRF builds, in the one documented shape (:data:`FIELD_ERRORS_SCHEMA`).
+
+    ``{"detail": "…"}`` (a ParseError) and a bare list become ``non_field_errors``; the errors
+    of a nested serializer or list item are named by their path (``sites.0``, ``contact.phone``).
+    """
+    non_field = api_settings.NON_FIELD_ERRORS_KEY
+    if (
+        not prefix
+        and isinstance(data, Mapping)
+        and set(data) == {"detail"}
+        and not isinstance(data["detail"], Mapping | list)
+    ):
+        return {non_field: [str(data["detail"])]}
+    if not isinstance(data, Mapping | list):
+        return {prefix or non_field: [str(data)]}
+    if isinstance(data, list) and all(not isinstance(m, Mapping | list) for m in data):
+        return {prefix or non_field: [str(m) for m in data]} if data else {}
+    items = data.items() if isinstance(data, Mapping) else enumerate(data)
+    errors: dict[str, list[str]] = {}
+    for key, value in items:
+        key = str(key)
+        if key == non_field and prefix:
+            name = prefix
+        elif key == non_field:
+            name = non_field
+        else:
+            name = f"{prefix}.{key}" if prefix else key
+        for field, messages in _field_errors(value, name).items():
+            errors.setdefault(field, []).extend(messages)
+    return errors
+
+
 def exception_handler(exc, context):
     """DRF exception handler: domain and Django validation errors first, then DRF's default.
 
-    400 bodies are ``{"field": ["message", …]}``; 403 and 409 bodies are ``{"detail": "…"}``.
+    400 bodies are ``{"field": ["message", …]}`` (every one, whatever raised it); 403, 404 and
+    409 bodies are ``{"detail": "…"}``.
     """
     if isinstance(exc, DomainError):
         set_rollback()
@@ -74,7 +114,16 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         set_rollback()
         return Response(_django_validation_errors(exc), status=status.HTTP_400_BAD_REQUEST)
-    return drf_exception_handler(exc, context)
+    if isinstance(exc, RequestDataTooBig | TooManyFieldsSent | TooManyFilesSent):
+        # Django's own answer would be its HTML "Bad Request (400)" page.
+        set_rollback()
+        return Response(
+            non_field_error(bad_request_message(exc)), status=status.HTTP_400_BAD_REQUEST
+        )
+    response = drf_exception_handler(exc, context)
+    if response is not None and response.status_code == status.HTTP_400_BAD_REQUEST:
+        response.data = _field_errors(response.data)
+    return response
 
 
 class ErrorDetailSerializer(serializers.Serializer):
@@ -162,6 +211,36 @@ def id_query_param(request, name: str) -> int | None:
 def id_filter_param(name: str, description: str) -> OpenApiParameter:
     """drf-spectacular description of an integer filter read with :func:`id_query_param`."""
     return OpenApiParameter(name, OpenApiTypes.INT, OpenApiParameter.QUERY, description=description)
+
+
+def choice_query_param(request, name: str, choices) -> str | None:
+    """An optional filter among ``choices`` (a ``TextChoices``); anything else is a 400 on
+    ``name`` listing the values allowed — an unknown value never reads as "no match"."""
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    if raw not in choices.values:
+        raise serializers.ValidationError(
+            {
+                name: [
+                    _("“%(value)s” is not one of the allowed values: %(allowed)s.")
+                    % {"value": raw[:50], "allowed": ", ".join(choices.values)}
+                ]
+            }
+        )
+    return raw
+
+
+def choice_filter_param(name: str, choices, description: str) -> OpenApiParameter:
+    """drf-spectacular description of a filter read with :func:`choice_query_param`."""
+    return OpenApiParameter(
+        name, OpenApiTypes.STR, OpenApiParameter.QUERY, enum=choices.values, description=description
+    )
+
+
+def list_responses(serializer_class) -> dict:
+    """Responses of a list operation whose filters answer 400 to a bad value (paginated 200)."""
+    return {200: serializer_class(many=True), **error_responses(400)}
 
 
 # --- the base of every writing viewset -----------------------------------------------------

@@ -61,6 +61,31 @@ class User(AbstractUser):
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
 
+    def save(self, *args, **kwargs):
+        """Save; a new password also ends the user's API tokens (issue 6 item 8).
+
+        The stored hash is compared, so every path is caught: the password change and reset
+        pages, the admin, ``set_password()`` or a hash assigned anywhere. Not a re-hash of the
+        same password (Django's ``check_password`` upgrading the hasher saves only ``password``
+        and clears ``_password``, which marks a change).
+        """
+        update_fields = kwargs.get("update_fields")
+        rehash = update_fields is not None and set(update_fields) == {"password"}
+        password_changed = (
+            not self._state.adding
+            and (update_fields is None or "password" in update_fields)
+            and not (rehash and self._password is None)
+            and not type(self)
+            ._base_manager.using(kwargs.get("using") or self._state.db)
+            .filter(pk=self.pk, password=self.password)
+            .exists()
+        )
+        super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
 
 class SignupConfirmation(models.Model):
     """A sign-up waiting for its e-mail address to be confirmed (``cesi_cert.accounts``).

@@ -7,6 +7,8 @@ when opened from the row's link shows that row without letting the post change i
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -55,7 +57,9 @@ def _choose_row(form, name: str, queryset, selected):
     """Limit ``form.fields[name]`` to ``queryset``; fix it to the row ``selected`` if it is one."""
     field = form.fields[name]
     field.queryset = queryset
-    row = queryset.filter(pk=selected).first() if str(selected or "").isdigit() else None
+    # ASCII digits of a database id only: str.isdigit() also takes "²", which the lookup refuses.
+    is_id = re.fullmatch(r"[0-9]{1,18}", str(selected or "")) is not None
+    row = queryset.filter(pk=selected).first() if is_id else None
     if row is not None:
         field.initial = row.pk
         field.disabled = True  # a disabled field takes its initial value, never the posted one

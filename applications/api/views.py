@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
@@ -21,9 +20,12 @@ from cesi_cert.api import (
     DownloadActionsMixin,
     ServiceViewSet,
     TransitionsViewSetMixin,
+    choice_filter_param,
+    choice_query_param,
     error_responses,
     id_filter_param,
     id_query_param,
+    list_responses,
 )
 from cesi_cert.files import serve_private_file
 
@@ -96,7 +98,8 @@ class OrganizationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Serv
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[id_filter_param("organization", "Only this organisation's sites.")]
+        parameters=[id_filter_param("organization", "Only this organisation's sites.")],
+        responses=list_responses(s.SiteSerializer),
     ),
     create=extend_schema(
         request=s.SiteCreateSerializer,
@@ -158,14 +161,13 @@ class SiteViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewS
     list=extend_schema(
         parameters=[
             id_filter_param("organization", "Only this organisation's applications."),
-            OpenApiParameter(
+            choice_filter_param(
                 "state",
-                OpenApiTypes.STR,
-                OpenApiParameter.QUERY,
-                enum=Application.State.values,
-                description="Only applications in this state.",
+                Application.State,
+                "Only applications in this state; another value is a 400 on `state`.",
             ),
-        ]
+        ],
+        responses=list_responses(s.ApplicationSerializer),
     ),
     create=extend_schema(
         request=s.ApplicationCreateSerializer,
@@ -206,8 +208,8 @@ class ApplicationViewSet(
             organization = id_query_param(self.request, "organization")
             if organization is not None:
                 qs = qs.filter(organization_id=organization)
-            state = self.request.query_params.get("state")
-            if state:
+            state = choice_query_param(self.request, "state", Application.State)
+            if state is not None:
                 qs = qs.filter(state=state)
         return qs
 
@@ -231,7 +233,8 @@ class ApplicationViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[id_filter_param("application", "Only this application's documents.")]
+        parameters=[id_filter_param("application", "Only this application's documents.")],
+        responses=list_responses(s.DocumentSerializer),
     ),
     create=extend_schema(
         request={"multipart/form-data": s.DocumentInputSerializer},
@@ -293,7 +296,8 @@ class DocumentViewSet(
 
 @extend_schema_view(
     list=extend_schema(
-        parameters=[id_filter_param("application", "Only this application's contract.")]
+        parameters=[id_filter_param("application", "Only this application's contract.")],
+        responses=list_responses(s.ContractSerializer),
     ),
     amendments=extend_schema(
         request=s.ContractAmendInputSerializer,

@@ -43,8 +43,18 @@ def browser_page():
         context = browser.new_context(locale="zh-CN", viewport={"width": 1180, "height": 820})
         page = context.new_page()
         page.set_default_timeout(15_000)
+        # Whatever the journey, nothing on its pages may be blocked by the Content-Security-Policy
+        # (Chromium reports each blocked script, style or image on the console).
+        blocked = []
+        page.on(
+            "console",
+            lambda m: (
+                "Content Security Policy" in m.text and blocked.append(f"{page.url}: {m.text}")
+            ),
+        )
         try:
             yield page
+            assert blocked == [], "blocked by the Content-Security-Policy"
         finally:
             # Queries the test made while Playwright ran opened a connection of their own
             # (Playwright's sync API switches greenlets); close it so the test database can be
