@@ -6,6 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert.forms import IsoDateInput
+
 from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
 from .validators import normalize_credit_code
 
@@ -62,7 +64,7 @@ class SignContractForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signed on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
     )
     man_days = forms.DecimalField(
         label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5
@@ -79,7 +81,7 @@ class ContractAmendForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signed on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
     )
     description = forms.CharField(label=_("What changes"), widget=forms.Textarea(attrs={"rows": 3}))
     man_days = forms.DecimalField(
