@@ -181,6 +181,13 @@ class DocumentForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
 
 
+class DocumentReplaceForm(forms.Form):
+    """A new version of a document; the one it replaces stays on record, marked superseded."""
+
+    file = forms.FileField(label=_("New version"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
+
+
 class MemberForm(forms.Form):
     email = forms.EmailField(
         label=_("Colleague's e-mail"),

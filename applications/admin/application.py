@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -75,7 +78,19 @@ class ApplicationAdmin(
                 )
             },
         ),
-        (_("Dates"), {"fields": ("created_by", "created_at", "submitted_at", "closed_at")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "created_by",
+                    "created_at",
+                    "submitted_at",
+                    "last_submitted_at",
+                    "submissions",
+                    "closed_at",
+                )
+            },
+        ),
         (
             _("Review (§3.1.4)"),
             {
@@ -104,6 +119,8 @@ class ApplicationAdmin(
         "created_by",
         "created_at",
         "submitted_at",
+        "last_submitted_at",
+        "submissions",
         "closed_at",
         "reviewer",
         "requirements_clear",
@@ -124,6 +141,25 @@ class ApplicationAdmin(
     @admin.display(description=_("requested level"))
     def requested_level_label(self, app):
         return app.scheme.level_label(app.requested_level) if app.requested_level else "—"
+
+    @admin.display(description=_("every submission"))
+    def submissions(self, app):
+        """Each hand-in, first to last (a resubmission never hides the first one)."""
+        rows = [e for e in selectors.application_timeline(app) if e.transition == "submit"]
+        if not rows:
+            return "—"
+        items = (
+            (
+                date_format(timezone.localtime(e.at), "Y-m-d H:i"),
+                e.actor or _("System"),
+                e.reason or "—",
+            )
+            for e in rows
+        )
+        return format_html(
+            '<ol data-testid="submissions">{}</ol>',
+            format_html_join("", "<li>{} · {} · {}</li>", items),
+        )
 
     def get_timeline(self, obj):
         return selectors.application_timeline(obj)

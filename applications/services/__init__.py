@@ -17,7 +17,7 @@ from .applications import (
     missing_documents,
 )
 from .contracts import application_sign_contract, contract_amend
-from .documents import document_delete, document_publish, document_upload
+from .documents import document_delete, document_publish, document_replace, document_upload
 from .organizations import (
     ORGANIZATION_FIELDS,
     ORGANIZATION_FILES,
@@ -46,6 +46,7 @@ __all__ = [
     "contract_amend",
     "document_delete",
     "document_publish",
+    "document_replace",
     "document_upload",
     "membership_add",
     "membership_remove",

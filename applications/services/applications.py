@@ -105,7 +105,8 @@ def application_update(*, application: Application, by, sites=None, **fields) ->
 
 def missing_documents(application: Application) -> list[str]:
     """Kinds of required material (§3.1.3) not yet uploaded."""
-    have = {doc.kind for doc in application.documents.all()}  # uses a prefetch when there is one
+    # Current versions only; uses a prefetch when there is one.
+    have = {doc.kind for doc in application.documents.all() if doc.is_current}
     return [k for k in REQUIRED_DOCUMENTS[application.kind] if k not in have]
 
 

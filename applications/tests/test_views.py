@@ -682,7 +682,7 @@ def test_own_material_can_be_removed_only_while_editable(as_applicant, draft, ap
     services.application_submit(application=draft, by=applicant)
     doc = draft.documents.first()
     response = as_applicant.post(reverse("portal:document_delete", args=[doc.pk]), follow=True)
-    assert "can no longer be removed" in text(response)
+    assert "has been handed in" in text(response)
     assert ApplicationDocument.objects.filter(pk=doc.pk).exists()
 
 

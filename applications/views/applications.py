@@ -79,6 +79,26 @@ def _state_label(value: str) -> str:
         return value
 
 
+def timeline_rows(app: Application, member_ids: set[int]) -> list[dict]:
+    """The state changes, oldest first; each submission says whether it was the first."""
+    rows, submissions = [], 0
+    for e in selectors.application_timeline(app):
+        label = ""
+        if e.transition == "submit":
+            submissions += 1
+            label = _("Submitted") if submissions == 1 else _("Submitted again")
+        rows.append(
+            {
+                "entry": e,
+                "label": label,
+                "source": _state_label(e.source),
+                "target": _state_label(e.target),
+                "who": _actor_for_applicant(e.actor, member_ids),
+            }
+        )
+    return rows
+
+
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def application_create(request, pk):
@@ -113,7 +133,8 @@ def application_create(request, pk):
 def application_detail(request, pk):
     app = get_application(request, pk)
     user = request.user
-    documents = list(app.documents.all())  # only what this user may see (selectors)
+    # Only what this user may see (selectors); earlier versions stay with the CB (admin).
+    documents = [d for d in app.documents.all() if d.is_current]
     try:
         contract = app.contract
     except ObjectDoesNotExist:
@@ -133,7 +154,14 @@ def application_detail(request, pk):
             if app.requested_level
             else "",
             "steps": progress_steps(app),
-            "documents": [(d, permissions.can_delete_document(user, d)) for d in documents],
+            "documents": [
+                (
+                    d,
+                    permissions.can_delete_document(user, d),
+                    permissions.can_replace_document(user, d),
+                )
+                for d in documents
+            ],
             "checklist": materials_checklist(app, documents),
             "missing": [DocumentKind(k).label for k in missing],
             "upload_form": upload_form,
@@ -143,15 +171,7 @@ def application_detail(request, pk):
                 (action, action.form_class(auto_id=f"id_{action.name}_%s"))
                 for action in APPLICATION_ACTIONS.available(app, user)
             ],
-            "timeline": [
-                {
-                    "entry": e,
-                    "source": _state_label(e.source),
-                    "target": _state_label(e.target),
-                    "who": _actor_for_applicant(e.actor, member_ids),
-                }
-                for e in selectors.application_timeline(app)
-            ],
+            "timeline": timeline_rows(app, member_ids),
             "contract": contract,
             "amendments": contract.amendments.all() if contract else [],
         },
