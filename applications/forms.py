@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.forms import IsoDateInput
 
 from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
+from .services.checks import application_field_errors
 from .validators import normalize_credit_code
 
 # --- transition forms: the fields each transition takes ------------------------------------
@@ -148,6 +149,7 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organization = organization
         self.fields["sites"].queryset = organization.sites.all()
         self.fields["scheme"].queryset = self.fields["scheme"].queryset.filter(is_active=True)
         levels = [("", _("— no level / not applicable —"))]
@@ -161,6 +163,30 @@ class ApplicationForm(forms.ModelForm):
             required=False,
             help_text=_("Choose the level of the selected scheme, where it has levels."),
         )
+
+    def clean(self):
+        """The service's own check of the values (the kind's fields, a real scope …), so every
+        error shows in one round, next to the form's own."""
+        data = super().clean()
+        instance = self.instance if self.instance.pk else None
+        values = {
+            name: data.get(name, getattr(instance, name, None))
+            for name in (
+                "scheme",
+                "kind",
+                "scope",
+                "requested_level",
+                "previous_certificate_number",
+            )
+        }
+        errors = application_field_errors(
+            organization=self.organization, sites=data.get("sites"), **values
+        )
+        for field, messages in errors.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 def _dedupe(choices):

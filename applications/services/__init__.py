@@ -14,7 +14,12 @@ from .applications import (
     application_submit,
     application_update,
     application_withdraw,
+)
+from .checks import (
+    Blocker,
+    application_field_errors,
     missing_documents,
+    submission_blockers,
 )
 from .contracts import application_sign_contract, contract_amend
 from .documents import document_delete, document_publish, document_replace, document_upload
@@ -32,10 +37,12 @@ from .organizations import (
 )
 
 __all__ = [
+    "Blocker",
     "ORGANIZATION_FIELDS",
     "ORGANIZATION_FILES",
     "application_accept",
     "application_create",
+    "application_field_errors",
     "application_reject",
     "application_request_changes",
     "application_sign_contract",
@@ -57,4 +64,5 @@ __all__ = [
     "site_create",
     "site_delete",
     "site_update",
+    "submission_blockers",
 ]

@@ -59,10 +59,6 @@ def materials_checklist(app: Application, documents) -> list[dict]:
     ]
 
 
-def missing_labels(app: Application) -> list[str]:
-    return [DocumentKind(k).label for k in services.missing_documents(app)]
-
-
 def _actor_for_applicant(actor, member_ids: set[int]) -> str:
     """Colleagues by name; the certification body's staff by their department only."""
     if actor is None:
@@ -144,6 +140,11 @@ def application_detail(request, pk):
     upload_form = None
     if permissions.can_upload_document(user, app):
         upload_form = DocumentForm(initial={"kind": missing[0] if missing else None})
+    actions = APPLICATION_ACTIONS.available(app, user)
+    # What stands in the way of submitting, for whoever may submit it; "Submit" stays disabled
+    # until the list is empty (the service refuses anyway).
+    can_submit = any(action.name == "submit" for action in actions)
+    blockers = services.submission_blockers(app) if can_submit else []
     return render(
         request,
         "applications/application_detail.html",
@@ -168,9 +169,10 @@ def application_detail(request, pk):
             "can_edit": permissions.can_edit_application(user, app),
             # Exactly the transitions this user may run now, each with its form (ids kept apart).
             "actions": [
-                (action, action.form_class(auto_id=f"id_{action.name}_%s"))
-                for action in APPLICATION_ACTIONS.available(app, user)
+                (action, action.form_class(auto_id=f"id_{action.name}_%s")) for action in actions
             ],
+            "can_submit": can_submit,
+            "blockers": blockers,
             "timeline": timeline_rows(app, member_ids),
             "contract": contract,
             "amendments": contract.amendments.all() if contract else [],
@@ -224,14 +226,19 @@ class ApplicationActionView(TransitionView):
 
     def get_context_data(self, **context):
         app, form = context["object"], context["form"]
+        blockers = []
+        if context["action"].name == "submit":
+            blockers = services.submission_blockers(app)
+            if blockers and form.is_bound:
+                # The list says what the service refused for; keep only the form's own errors
+                # (and what was typed) rather than repeating each blocker on top of the form.
+                form = context["action"].form_class(data=self.request.POST)
         return {
             **context,
+            "form": form,
             "application": app,
             "organization": app.organization,
-            # Warn before submitting; after a refused POST the service's message says it.
-            "missing": missing_labels(app)
-            if context["action"].name == "submit" and not form.is_bound
-            else [],
+            "blockers": blockers,
         }
 
 
