@@ -25,6 +25,14 @@ class RequestChangesForm(forms.Form):
     changes = forms.CharField(
         label=_("What must be completed or corrected"), widget=forms.Textarea(attrs={"rows": 5})
     )
+    fresh_licence_required = forms.BooleanField(
+        label=_("Ask for a fresh copy of the business licence"),
+        required=False,
+        help_text=_(
+            "The licence on file with the organisation then no longer counts for this "
+            "application until a fresh copy is uploaded to it."
+        ),
+    )
 
 
 class AcceptForm(forms.Form):
@@ -107,6 +115,7 @@ class OrganizationForm(forms.ModelForm):
             "address_en",
             "applicant_type",
             "legal_status_evidence",
+            "legal_status_valid_until",
             "part_of_legal_entity",
             "parent_entity_name",
             "independent_liability_evidence",
@@ -114,7 +123,7 @@ class OrganizationForm(forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
-        widgets = {"applicant_type": forms.RadioSelect}
+        widgets = {"applicant_type": forms.RadioSelect, "legal_status_valid_until": IsoDateInput}
 
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data["credit_code"])

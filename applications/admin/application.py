@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
@@ -22,6 +23,10 @@ from ..exports import applications_csv
 from ..models import Application, Contract
 from .contracts import ContractInline
 from .documents import DocumentInline, StaffDocumentForm
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d") if moment else "—"
 
 
 @admin.register(Application)
@@ -75,6 +80,7 @@ class ApplicationAdmin(
                     "scope",
                     "sites",
                     "previous_certificate_number",
+                    "licence_on_record",
                 )
             },
         ),
@@ -116,6 +122,7 @@ class ApplicationAdmin(
         "scope",
         "sites",
         "previous_certificate_number",
+        "licence_on_record",
         "created_by",
         "created_at",
         "submitted_at",
@@ -141,6 +148,45 @@ class ApplicationAdmin(
     @admin.display(description=_("requested level"))
     def requested_level_label(self, app):
         return app.scheme.level_label(app.requested_level) if app.requested_level else "—"
+
+    @admin.display(description=_("business licence that counts"))
+    def licence_on_record(self, app):
+        """Which licence file satisfies §3.1.3 for this application, with a link to it."""
+        licence = services.business_licence(app)
+        org = app.organization
+        if licence.status == "application":
+            doc = licence.document
+            body = format_html(
+                '<a href="{}">{}</a> · {}',
+                doc.get_download_url(),
+                doc.original_name,
+                _("uploaded to this application on %(date)s") % {"date": _day(doc.uploaded_at)},
+            )
+        elif licence.status in ("organization", "expired"):
+            evidence = reverse(
+                f"{self.admin_site.name}:applications_organization_evidence",
+                args=[org.pk, "legal_status_evidence"],
+            )
+            until = (
+                _("valid until %(date)s") % {"date": licence.valid_until.isoformat()}
+                if licence.valid_until
+                else _("no end date")
+            )
+            body = format_html(
+                '<a href="{}">{}</a> · {} · {}{}',
+                evidence,
+                _("on file with the organisation"),
+                _("uploaded %(date)s") % {"date": _day(licence.uploaded_at)},
+                until,
+                format_html(" · <strong>{}</strong>", _("expired"))
+                if licence.status == "expired"
+                else "",
+            )
+        elif licence.status == "fresh_required":
+            body = _("A fresh copy was requested; none uploaded yet.")
+        else:
+            body = _("None: neither on file with the organisation nor uploaded.")
+        return format_html('<div data-testid="licence-on-record">{}</div>', body)
 
     @admin.display(description=_("every submission"))
     def submissions(self, app):

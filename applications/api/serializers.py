@@ -64,6 +64,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "id",
             *services.ORGANIZATION_FIELDS,
             "has_legal_status_evidence",
+            "legal_status_uploaded_at",
             "has_independent_liability_evidence",
             "created_at",
         ]

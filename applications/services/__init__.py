@@ -17,7 +17,9 @@ from .applications import (
 )
 from .checks import (
     Blocker,
+    Licence,
     application_field_errors,
+    business_licence,
     missing_documents,
     submission_blockers,
 )
@@ -38,6 +40,7 @@ from .organizations import (
 
 __all__ = [
     "Blocker",
+    "Licence",
     "ORGANIZATION_FIELDS",
     "ORGANIZATION_FILES",
     "application_accept",
@@ -50,6 +53,7 @@ __all__ = [
     "application_submit",
     "application_update",
     "application_withdraw",
+    "business_licence",
     "contract_amend",
     "document_delete",
     "document_publish",

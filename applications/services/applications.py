@@ -129,12 +129,30 @@ def application_start_review(*, application: Application, by, reason: str = "") 
 
 
 @transaction.atomic
-def application_request_changes(*, application: Application, by, changes: str) -> Application:
-    """Send the application back with the list of what to complete or correct."""
+def application_request_changes(
+    *, application: Application, by, changes: str, fresh_licence_required: bool = False
+) -> Application:
+    """Send the application back with the list of what to complete or correct.
+
+    With ``fresh_licence_required`` the licence on file no longer counts for this application
+    until a fresh copy is uploaded to it; the request says so in words too, so the applicant
+    reads it in the e-mail.
+    """
     app = begin(application, "request_changes", by)
     if not (changes or "").strip():
         raise invalid("changes", _("Say what the applicant must change."))
-    app = run_transition(app, "request_changes", by=by, reason=changes, changes=changes)
+    if fresh_licence_required:
+        changes = "{}\n\n{}".format(
+            changes.strip(), _("Please upload a fresh copy of the business licence.")
+        )
+    app = run_transition(
+        app,
+        "request_changes",
+        by=by,
+        reason=changes,
+        changes=changes,
+        fresh_licence_required=fresh_licence_required,
+    )
     notify(
         members(app.organization),
         notices.APPLICATION_CHANGES_REQUESTED,

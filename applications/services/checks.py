@@ -12,16 +12,18 @@ Two questions, each answered in one place and all at once (issue 6 item 12):
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import DomainError
 
-from ..models import REQUIRED_DOCUMENTS, Application, DocumentKind
+from ..models import REQUIRED_DOCUMENTS, Application, ApplicationDocument, DocumentKind
 from ..validators import validate_scope
 
 #: The order in which fields are listed: as the applicant meets them on the page.
@@ -112,11 +114,74 @@ class Blocker:
     fix_url: str
 
 
+@dataclass(frozen=True)
+class Licence:
+    """Which business licence counts for an application (§2.2 a, §3.1.3).
+
+    ``status`` is ``application`` (a licence uploaded to the application, which counts first),
+    ``organization`` (the one on file with the organisation, reused by every application),
+    ``expired`` (the one on file is past its end date), ``fresh_required`` (the clerk asked for
+    a fresh copy in a change request and none is uploaded yet) or ``missing``.
+    """
+
+    status: str
+    document: ApplicationDocument | None = None
+    uploaded_at: datetime.datetime | None = None
+    valid_until: datetime.date | None = None
+
+    @property
+    def satisfied(self) -> bool:
+        return self.status in ("application", "organization")
+
+
+def business_licence(application: Application) -> Licence:
+    """The business licence that counts for ``application``, or why none does."""
+    if application.fresh_licence_required:
+        return Licence("fresh_required")
+    uploaded = [
+        d
+        for d in application.documents.all()  # uses a prefetch when there is one
+        if d.is_current and d.kind == DocumentKind.LEGAL_STATUS
+    ]
+    if uploaded:
+        latest = max(uploaded, key=lambda d: (d.uploaded_at, d.pk))
+        return Licence("application", document=latest, uploaded_at=latest.uploaded_at)
+    org = application.organization
+    if not org.legal_status_evidence:
+        return Licence("missing")
+    on_file = Licence(
+        "organization",
+        uploaded_at=org.legal_status_uploaded_at,
+        valid_until=org.legal_status_valid_until,
+    )
+    if on_file.valid_until and on_file.valid_until < timezone.localdate():
+        return Licence("expired", uploaded_at=on_file.uploaded_at, valid_until=on_file.valid_until)
+    return on_file
+
+
 def missing_documents(application: Application) -> list[str]:
-    """Kinds of required material (§3.1.3) not yet uploaded."""
+    """Kinds of required material (§3.1.3) not yet there; the business licence on file with
+    the organisation counts for the licence (:func:`business_licence`)."""
     # Current versions only; uses a prefetch when there is one.
     have = {doc.kind for doc in application.documents.all() if doc.is_current}
+    have.discard(DocumentKind.LEGAL_STATUS)
+    if business_licence(application).satisfied:
+        have.add(DocumentKind.LEGAL_STATUS)
     return [k for k in REQUIRED_DOCUMENTS[application.kind] if k not in have]
+
+
+def _missing_message(application: Application, kind: str) -> str:
+    if kind == DocumentKind.LEGAL_STATUS:
+        licence = business_licence(application)
+        if licence.status == "fresh_required":
+            return _(
+                "The certification body asked for a fresh copy of the business licence: upload it."
+            )
+        if licence.status == "expired":
+            return _(
+                "The business licence on file expired on %(date)s: upload the current one."
+            ) % {"date": licence.valid_until.isoformat()}
+    return _("Upload “%(material)s”.") % {"material": DocumentKind(kind).label}
 
 
 def submission_blockers(application: Application) -> list[Blocker]:
@@ -158,9 +223,5 @@ def submission_blockers(application: Application) -> list[Blocker]:
             add(field, message)
     upload = reverse("portal:document_upload", args=[app.pk])
     for kind in missing_documents(app):
-        add(
-            "documents",
-            _("Upload “%(material)s”.") % {"material": DocumentKind(kind).label},
-            f"{upload}?{urlencode({'kind': kind})}",
-        )
+        add("documents", _missing_message(app, kind), f"{upload}?{urlencode({'kind': kind})}")
     return sorted(blockers, key=lambda b: _position(b.field))

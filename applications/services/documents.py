@@ -59,7 +59,17 @@ def document_upload(
     )
     doc._history_user = by
     doc.save()
+    _fresh_licence_received(app, doc, by)
     return doc
+
+
+def _fresh_licence_received(app: Application, doc: ApplicationDocument, by) -> None:
+    """A licence uploaded to the application answers the clerk's request for a fresh copy."""
+    if doc.kind == DocumentKind.LEGAL_STATUS and app.fresh_licence_required:
+        app.fresh_licence_required = False
+        app._history_user = by
+        app._change_reason = "fresh business licence uploaded"
+        app.save(update_fields=["fresh_licence_required"])
 
 
 @transaction.atomic
@@ -106,6 +116,7 @@ def document_replace(
     document.save(update_fields=["superseded_at"])
     new._history_user = by
     new.save()
+    _fresh_licence_received(app, new, by)
     return new
 
 

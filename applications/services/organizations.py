@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid
@@ -28,6 +29,7 @@ ORGANIZATION_FIELDS = (
     "address_zh",
     "address_en",
     "applicant_type",
+    "legal_status_valid_until",
     "part_of_legal_entity",
     "parent_entity_name",
     "contact_name",
@@ -41,6 +43,7 @@ def _apply_org_fields(org: Organization, fields: dict) -> None:
     unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
     if unknown:
         raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
+    stored_until = org.legal_status_valid_until
     for name in ORGANIZATION_FIELDS:
         if name in fields:
             setattr(org, name, fields[name])
@@ -73,12 +76,23 @@ def _apply_org_fields(org: Organization, fields: dict) -> None:
                     "Upload evidence that the organisation can bear legal liability independently (§2.2 a)."
                 ),
             )
+    valid_until = org.legal_status_valid_until
+    # A past end date is refused when it is entered, not when an unrelated field is edited.
+    if valid_until and valid_until != stored_until and valid_until < timezone.localdate():
+        raise invalid(
+            "legal_status_valid_until",
+            _(
+                "This date has passed: the licence has expired. Upload the current licence and its end date."
+            ),
+        )
     for name in ORGANIZATION_FILES:
         upload = fields.get(name)
         if upload:
             checked = check_upload(upload, field=name)
             upload.name = f"evidence.{checked.extension}"
             setattr(org, name, upload)
+            if name == "legal_status_evidence":
+                org.legal_status_uploaded_at = timezone.now()
 
 
 @transaction.atomic

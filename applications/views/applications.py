@@ -49,14 +49,28 @@ def progress_steps(app: Application) -> list[dict]:
 
 
 def materials_checklist(app: Application, documents) -> list[dict]:
-    """§3.1.3: the materials this kind of application needs, with what is already uploaded."""
+    """§3.1.3: the materials this kind of application needs, with what is already uploaded.
+
+    The business licence is there when the organisation's counts (``licence``): it is asked for
+    once, at registration, and again only when expired or when the clerk asks for a fresh copy.
+    """
     by_kind: dict[str, list] = {}
     for doc in documents:
         by_kind.setdefault(doc.kind, []).append(doc)
-    return [
-        {"kind": kind, "label": DocumentKind(kind).label, "documents": by_kind.get(kind, [])}
-        for kind in REQUIRED_DOCUMENTS[app.kind]
-    ]
+    missing = set(services.missing_documents(app))
+    items = []
+    for kind in REQUIRED_DOCUMENTS[app.kind]:
+        item = {
+            "kind": kind,
+            "label": DocumentKind(kind).label,
+            "documents": by_kind.get(kind, []),
+            "present": kind not in missing,
+            "licence": None,
+        }
+        if kind == DocumentKind.LEGAL_STATUS:
+            item["licence"] = services.business_licence(app)
+        items.append(item)
+    return items
 
 
 def _actor_for_applicant(actor, member_ids: set[int]) -> str:
