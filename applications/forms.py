@@ -6,10 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cesi_cert.forms import IsoDateInput
+from cesi_cert.forms import IsoDateInput, KeepsUploadsMixin
 
 from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
 from .services.checks import application_field_errors
+from .services.organizations import ORGANIZATION_FIELDS, ORGANIZATION_FILES, organization_errors
 from .validators import normalize_credit_code
 
 # --- transition forms: the fields each transition takes ------------------------------------
@@ -104,7 +105,13 @@ class ContractAmendForm(forms.Form):
 # --- portal forms -----------------------------------------------------------------------------
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(KeepsUploadsMixin, forms.ModelForm):
+    """An organisation's details and evidence (portal and admin), checked in one round: the
+    form's own validation and the service's rules (:func:`organization_errors`) together, and a
+    valid evidence file kept across rounds (``KeepsUploadsMixin``; pass ``uploader=``)."""
+
+    keep_uploads = ORGANIZATION_FILES
+
     class Meta:
         model = Organization
         fields = [
@@ -128,9 +135,29 @@ class OrganizationForm(forms.ModelForm):
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data["credit_code"])
 
+    def clean(self):
+        data = super().clean()
+        fields = {k: v for k, v in self.service_fields().items() if k not in self.errors}
+        stored = self.instance if self.instance.pk else None
+        for field, messages in organization_errors(organization=stored, fields=fields).items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+    def service_fields(self) -> dict:
+        """What goes to ``organization_create``/``organization_update``: the values, and a file
+        only when one is to be stored now (sent in this round or kept from an earlier one)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k in ORGANIZATION_FIELDS}
+        return data | self.new_uploads
+
     def validate_unique(self):
         # The service reports a duplicate credit code with a friendlier message.
         pass
+
+    def _get_validation_exclusions(self):
+        # The code is checked once, by the service's rule in clean(), not again by the model.
+        return {*super()._get_validation_exclusions(), "credit_code"}
 
 
 class SiteForm(forms.ModelForm):

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
-from cesi_cert.errors import DomainError
+from cesi_cert.errors import DomainError, invalid_fields
 
 from ..models import REQUIRED_DOCUMENTS, Application, ApplicationDocument, DocumentKind
 from ..validators import validate_scope
@@ -39,16 +39,8 @@ FIELD_ORDER = (
 
 
 def fields_error(errors: dict[str, list], message=None) -> DomainError:
-    """One ``invalid`` DomainError carrying every field's messages (the first field named)."""
-    ordered = dict(
-        sorted(errors.items(), key=lambda kv: _position(kv[0])),
-    )
-    return DomainError(
-        message or _("Please correct the errors below."),
-        code=DomainError.INVALID,
-        field=next(iter(ordered)),
-        errors=ordered,
-    )
+    """One ``invalid`` DomainError carrying every field's messages, in page order."""
+    return invalid_fields(dict(sorted(errors.items(), key=lambda kv: _position(kv[0]))), message)
 
 
 def _position(field: str) -> int:

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cesi_cert.errors import DomainError, conflict, forbidden, invalid
+from cesi_cert.errors import DomainError, conflict, forbidden, invalid, invalid_fields
 from cesi_cert.files import check_upload
 from cesi_cert.notifications import notify
 from cesi_cert.transitions import lock
@@ -39,52 +39,86 @@ ORGANIZATION_FIELDS = (
 ORGANIZATION_FILES = ("legal_status_evidence", "independent_liability_evidence")
 
 
-def _apply_org_fields(org: Organization, fields: dict) -> None:
-    unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
-    if unknown:
-        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
-    stored_until = org.legal_status_valid_until
-    for name in ORGANIZATION_FIELDS:
+def organization_errors(*, organization: Organization | None, fields: dict) -> dict[str, list]:
+    """Every problem with ``fields`` for ``organization`` (``None``: a new one), by field.
+
+    All at once, so a form shows them in one round (issue 6 item 13): the credit code
+    (GB 32100-2015) and whether it is taken, §2.2 a for part of a legal entity, each evidence
+    upload's size, type and content, and the licence's end date. Fields not in ``fields`` keep
+    the organisation's current value; the form's portal and admin versions call this too.
+    """
+    errors: dict[str, list] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    def value(name, default=""):
         if name in fields:
-            setattr(org, name, fields[name])
-    org.credit_code = normalize_credit_code(org.credit_code)
+            return fields[name]
+        return getattr(organization, name) if organization is not None else default
+
+    code = normalize_credit_code(value("credit_code"))
     try:
-        validate_credit_code(org.credit_code)
+        validate_credit_code(code)
     except ValidationError as e:
-        raise invalid("credit_code", e.messages[0]) from None
-    clash = Organization.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk)
-    if clash.exists():
-        raise invalid(
-            "credit_code",
-            _(
-                "An organisation with this credit code is already registered; ask its administrator to add you."
-            ),
-        )
+        add("credit_code", e.messages[0])
+    else:
+        clash = Organization.objects.filter(credit_code=code)
+        if organization is not None and organization.pk:
+            clash = clash.exclude(pk=organization.pk)
+        if clash.exists():
+            add(
+                "credit_code",
+                _(
+                    "An organisation with this credit code is already registered; ask its administrator to add you."
+                ),
+            )
     # §2.2 a: part of a legal entity → name it and show it bears legal liability itself.
-    if org.part_of_legal_entity:
-        if not org.parent_entity_name:
-            raise invalid(
+    if value("part_of_legal_entity", False):
+        if not (value("parent_entity_name") or "").strip():
+            add(
                 "parent_entity_name",
                 _("Name the legal entity this organisation belongs to (§2.2 a)."),
             )
-        if not org.independent_liability_evidence and not fields.get(
-            "independent_liability_evidence"
-        ):
-            raise invalid(
+        on_file = organization is not None and organization.independent_liability_evidence
+        if not on_file and not fields.get("independent_liability_evidence"):
+            add(
                 "independent_liability_evidence",
                 _(
                     "Upload evidence that the organisation can bear legal liability independently (§2.2 a)."
                 ),
             )
-    valid_until = org.legal_status_valid_until
+    for name in ORGANIZATION_FILES:
+        upload = fields.get(name)
+        if upload:
+            try:
+                check_upload(upload, field=name)
+            except DomainError as err:
+                add(name, err.message)
+    until = value("legal_status_valid_until", None)
+    stored_until = organization.legal_status_valid_until if organization is not None else None
     # A past end date is refused when it is entered, not when an unrelated field is edited.
-    if valid_until and valid_until != stored_until and valid_until < timezone.localdate():
-        raise invalid(
+    if until and until != stored_until and until < timezone.localdate():
+        add(
             "legal_status_valid_until",
             _(
                 "This date has passed: the licence has expired. Upload the current licence and its end date."
             ),
         )
+    return errors
+
+
+def _apply_org_fields(org: Organization, fields: dict) -> None:
+    unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
+    if unknown:
+        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
+    errors = organization_errors(organization=org if org.pk else None, fields=fields)
+    if errors:
+        raise invalid_fields(errors)
+    for name in ORGANIZATION_FIELDS:
+        if name in fields:
+            setattr(org, name, fields[name])
+    org.credit_code = normalize_credit_code(org.credit_code)
     for name in ORGANIZATION_FILES:
         upload = fields.get(name)
         if upload:
