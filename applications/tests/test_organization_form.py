@@ -201,11 +201,12 @@ def test_another_users_or_a_forged_token_attaches_nothing(newcomer, db):
             reverse("portal:organization_create"),
             org_data(credit_code=VALID_CODE, legal_status_evidence_kept=sent),
         )
-        org = Organization.objects.filter(credit_code=VALID_CODE).first()
-        if org is not None:
-            assert not org.legal_status_evidence
-            org.memberships.all().delete()
-            org.delete()
+        assert response.status_code == 200
+        assert "no longer kept; please choose it again" in field_errors(
+            response, "legal_status_evidence"
+        )
+        assert not hidden_value(response, "legal_status_evidence_kept")
+        assert not Organization.objects.exists()
 
 
 def test_the_error_page_never_claims_a_file_that_is_not_stored(org, applicant):
