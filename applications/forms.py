@@ -6,9 +6,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert.forms import IsoDateInput, KeepsUploadsMixin
 from cesi_cert.limits import NOTE
 
 from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
+from .services.checks import application_field_errors
+from .services.organizations import ORGANIZATION_FIELDS, ORGANIZATION_FILES, organization_errors
 from .validators import normalize_credit_code
 
 # --- transition forms: the fields each transition takes ------------------------------------
@@ -28,6 +31,14 @@ class RequestChangesForm(forms.Form):
         label=_("What must be completed or corrected"),
         max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    fresh_licence_required = forms.BooleanField(
+        label=_("Ask for a fresh copy of the business licence"),
+        required=False,
+        help_text=_(
+            "The licence on file with the organisation then no longer counts for this "
+            "application until a fresh copy is uploaded to it."
+        ),
     )
 
 
@@ -74,7 +85,7 @@ class SignContractForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signed on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
     )
     man_days = forms.DecimalField(
         label=_("Man-days"), max_digits=6, decimal_places=1, min_value=0.5
@@ -91,7 +102,7 @@ class ContractAmendForm(forms.Form):
     signed_on = forms.DateField(
         label=_("Signed on"),
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=IsoDateInput,
     )
     description = forms.CharField(
         label=_("What changes"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
@@ -107,7 +118,13 @@ class ContractAmendForm(forms.Form):
 # --- portal forms -----------------------------------------------------------------------------
 
 
-class OrganizationForm(forms.ModelForm):
+class OrganizationForm(KeepsUploadsMixin, forms.ModelForm):
+    """An organisation's details and evidence (portal and admin), checked in one round: the
+    form's own validation and the service's rules (:func:`organization_errors`) together, and a
+    valid evidence file kept across rounds (``KeepsUploadsMixin``; pass ``uploader=``)."""
+
+    keep_uploads = ORGANIZATION_FILES
+
     class Meta:
         model = Organization
         fields = [
@@ -118,6 +135,7 @@ class OrganizationForm(forms.ModelForm):
             "address_en",
             "applicant_type",
             "legal_status_evidence",
+            "legal_status_valid_until",
             "part_of_legal_entity",
             "parent_entity_name",
             "independent_liability_evidence",
@@ -125,14 +143,34 @@ class OrganizationForm(forms.ModelForm):
             "contact_phone",
             "contact_email",
         ]
-        widgets = {"applicant_type": forms.RadioSelect}
+        widgets = {"applicant_type": forms.RadioSelect, "legal_status_valid_until": IsoDateInput}
 
     def clean_credit_code(self):
         return normalize_credit_code(self.cleaned_data["credit_code"])
 
+    def clean(self):
+        data = super().clean()
+        fields = {k: v for k, v in self.service_fields().items() if k not in self.errors}
+        stored = self.instance if self.instance.pk else None
+        for field, messages in organization_errors(organization=stored, fields=fields).items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
+
+    def service_fields(self) -> dict:
+        """What goes to ``organization_create``/``organization_update``: the values, and a file
+        only when one is to be stored now (sent in this round or kept from an earlier one)."""
+        data = {k: v for k, v in self.cleaned_data.items() if k in ORGANIZATION_FIELDS}
+        return data | self.new_uploads
+
     def validate_unique(self):
         # The service reports a duplicate credit code with a friendlier message.
         pass
+
+    def _get_validation_exclusions(self):
+        # The code is checked once, by the service's rule in clean(), not again by the model.
+        return {*super()._get_validation_exclusions(), "credit_code"}
 
 
 class SiteForm(forms.ModelForm):
@@ -160,6 +198,7 @@ class ApplicationForm(forms.ModelForm):
 
     def __init__(self, *args, organization, **kwargs):
         super().__init__(*args, **kwargs)
+        self.organization = organization
         self.fields["sites"].queryset = organization.sites.all()
         self.fields["scheme"].queryset = self.fields["scheme"].queryset.filter(is_active=True)
         levels = [("", _("— no level / not applicable —"))]
@@ -173,6 +212,30 @@ class ApplicationForm(forms.ModelForm):
             required=False,
             help_text=_("Choose the level of the selected scheme, where it has levels."),
         )
+
+    def clean(self):
+        """The service's own check of the values (the kind's fields, a real scope …), so every
+        error shows in one round, next to the form's own."""
+        data = super().clean()
+        instance = self.instance if self.instance.pk else None
+        values = {
+            name: data.get(name, getattr(instance, name, None))
+            for name in (
+                "scheme",
+                "kind",
+                "scope",
+                "requested_level",
+                "previous_certificate_number",
+            )
+        }
+        errors = application_field_errors(
+            organization=self.organization, sites=data.get("sites"), **values
+        )
+        for field, messages in errors.items():
+            if field not in self.errors:
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
+        return data
 
 
 def _dedupe(choices):
@@ -191,6 +254,13 @@ class DocumentForm(forms.ModelForm):
         fields = ["kind", "file", "description"]
 
     kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+
+
+class DocumentReplaceForm(forms.Form):
+    """A new version of a document; the one it replaces stays on record, marked superseded."""
+
+    file = forms.FileField(label=_("New version"))
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
 
 
 class InviteForm(forms.Form):

@@ -131,6 +131,16 @@ class Organization(models.Model):
         blank=True,
         help_text=_("Business licence or other proof of legal status (§2.2 a)."),
     )
+    # The licence on file serves every application of the organisation (§3.1.3) until it expires.
+    legal_status_valid_until = models.DateField(
+        _("legal status evidence valid until"),
+        null=True,
+        blank=True,
+        help_text=_("The end of the business term on the licence; leave empty if it has none."),
+    )
+    legal_status_uploaded_at = models.DateTimeField(
+        _("legal status evidence uploaded"), null=True, blank=True, editable=False
+    )
     # §2.2 a: part of a legal entity → evidence that it can bear legal liability on its own.
     part_of_legal_entity = models.BooleanField(_("part of a larger legal entity"), default=False)
     parent_entity_name = models.CharField(_("parent legal entity"), max_length=200, blank=True)
@@ -388,7 +398,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
         verbose_name=_("created by"),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    submitted_at = models.DateTimeField(_("submitted on"), null=True, blank=True)
+    # The first submission stays; each later one (answering a change request) moves only
+    # ``last_submitted_at``. Every submission is a row of the transition log.
+    submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    last_submitted_at = models.DateTimeField(_("last submitted"), null=True, blank=True)
     # §3.1.4 review: requirements clear, and the CB able to do the work.
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -406,6 +419,11 @@ class Application(ConcurrentTransitionMixin, models.Model):
     reviewed_at = models.DateTimeField(_("review completed"), null=True, blank=True)
     requested_changes = models.TextField(
         _("changes requested"), blank=True, **limits.bounded_text(limits.NOTE)
+    )
+    # Set by a change request that asks for a fresh copy of the business licence: until one is
+    # uploaded to the application, the licence on file with the organisation does not count.
+    fresh_licence_required = models.BooleanField(
+        _("a fresh copy of the business licence is required"), default=False
     )
     rejection_reason = models.TextField(
         _("reasons for rejection"), blank=True, **limits.bounded_text(limits.NOTE)
@@ -458,7 +476,10 @@ class Application(ConcurrentTransitionMixin, models.Model):
     )
     def submit(self, *, by):
         """§3.1.3: the applicant hands in the application and its materials."""
-        self.submitted_at = timezone.now()
+        now = timezone.now()
+        if self.submitted_at is None:
+            self.submitted_at = now
+        self.last_submitted_at = now
         self.requested_changes = ""
 
     @transition(
@@ -477,9 +498,12 @@ class Application(ConcurrentTransitionMixin, models.Model):
         target=State.CHANGES_REQUESTED,
         permission=lambda app, user: permissions.can_review(user),
     )
-    def request_changes(self, *, by, changes: str):
-        """Ask the applicant to complete or correct the application (§3.1.3)."""
+    def request_changes(self, *, by, changes: str, fresh_licence_required: bool = False):
+        """Ask the applicant to complete or correct the application (§3.1.3), possibly with a
+        fresh copy of the business licence instead of the one on file."""
         self.requested_changes = changes
+        if fresh_licence_required:
+            self.fresh_licence_required = True
 
     @transition(
         field=state,
@@ -609,6 +633,18 @@ class ApplicationDocument(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # The organisation sees a CB document only once it is published to it (SPEC).
     published = models.BooleanField(_("visible to the applicant"), default=True)
+    # A handed-in file is never deleted: a new version replaces it and the old one stays, marked
+    # superseded, for the certification body's record.
+    previous_version = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        # Both versions go only together with their application (a cascade through it).
+        on_delete=models.RESTRICT,
+        related_name="next_version",
+    )
+    superseded_at = models.DateTimeField(_("superseded"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["uploaded_at"])
 
@@ -622,6 +658,17 @@ class ApplicationDocument(models.Model):
 
     def get_download_url(self):
         return reverse("portal:document_download", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        return self.superseded_at is None
+
+    @property
+    def handed_in(self) -> bool:
+        """Submitted to the certification body: uploaded before the application's last
+        submission. Such a file can be replaced by a new version, never deleted."""
+        last = self.application.last_submitted_at
+        return last is not None and self.uploaded_at is not None and self.uploaded_at <= last
 
 
 class Contract(models.Model):

@@ -99,12 +99,27 @@ def can_ever_delete_document(user, document) -> bool:
 
 
 def can_delete_document(user, document) -> bool:
+    """Only a file never handed in: once the certification body has it, it is replaced by a new
+    version (:func:`can_replace_document`) and kept, never deleted."""
+    if not document.is_current or document.handed_in:
+        return False
     app = document.application
     if not can_ever_delete_document(user, document):
         return False
     return can_edit_application(user, app) or (
         has_role(user, Role.CUSTOMER_SERVICE) and app.state not in app.FINAL_STATES
     )
+
+
+def can_replace_document(user, document) -> bool:
+    """Upload a new version of a current document: the applicant for the organisation's own
+    materials while the application is with them, customer service until it is closed."""
+    app = document.application
+    if not document.is_current or not can_upload_document(user, app):
+        return False
+    if has_role(user, Role.CUSTOMER_SERVICE):
+        return True
+    return is_member(document.uploaded_by, app.organization)  # never a CB document
 
 
 def can_view_document(user, document) -> bool:

@@ -45,5 +45,6 @@ urlpatterns = [
         name="application_action",
     ),
     path("documents/<int:pk>/download/", views.document_download, name="document_download"),
+    path("documents/<int:pk>/replace/", views.document_replace, name="document_replace"),
     path("documents/<int:pk>/delete/", views.document_delete, name="document_delete"),
 ]

@@ -52,3 +52,28 @@ def validate_credit_code(value: str) -> None:
             code="check",
             params={"expected": expected, "got": code[17]},
         )
+
+
+#: A scope names the services certified; fewer than this many letters (a Chinese character counts
+#: as two) is a placeholder such as "x", not a scope (§3.1.2: the scope is agreed in the application).
+MIN_SCOPE_WEIGHT = 4
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" or ord(ch) >= 0x20000
+
+
+def validate_scope(value: str) -> None:
+    """Raise ``ValidationError`` unless ``value`` describes a scope in at least a few words."""
+    text = (value or "").strip()
+    if not text:
+        raise ValidationError(_("Describe the scope of certification."), code="required")
+    letters = [ch for ch in text if ch.isalnum()]
+    weight = sum(2 if _is_cjk(ch) else 1 for ch in letters)
+    if weight < MIN_SCOPE_WEIGHT or len(set(letters)) < 2:
+        raise ValidationError(
+            _(
+                "Describe the scope in words: the services and activities to be certified, for example “installation and repair of household appliances”."
+            ),
+            code="too_short",
+        )

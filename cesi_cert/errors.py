@@ -40,3 +40,20 @@ def forbidden(message=None) -> DomainError:
 
 def invalid(field: str | None, message) -> DomainError:
     return DomainError(message, code=DomainError.INVALID, field=field)
+
+
+def invalid_fields(errors: dict[str, list], message=None) -> DomainError:
+    """One ``invalid`` error carrying every field's messages, so a form shows them in one round.
+
+    ``field`` is the first field named; with a single message that message is also the error's
+    own (what an edge showing only one message says), otherwise ``message`` or a general one.
+    """
+    messages = [m for msgs in errors.values() for m in msgs]
+    if len(messages) == 1:
+        message = messages[0]
+    return DomainError(
+        message or _("Please correct the errors below."),
+        code=DomainError.INVALID,
+        field=next(iter(errors), None),
+        errors=errors,
+    )

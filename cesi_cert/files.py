@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import hashlib
 import os
+import time
 import unicodedata
 import uuid
 import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core import signing
+from django.core.files import File
 from django.core.files.storage import FileSystemStorage
 from django.http import FileResponse
 from django.template.defaultfilters import filesizeformat
@@ -146,3 +149,66 @@ def serve_private_file(fieldfile, *, download_name: str, content_type: str) -> F
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- uploads kept across rounds of a form (issue 6 item 13) ---------------------------------
+
+KEPT_FOLDER = "kept"
+_KEPT_SALT = "cesi_cert.files.kept-upload"
+
+
+def keep_upload(upload, *, by) -> str:
+    """Keep a checked upload aside for the next round of a form that failed for another field.
+
+    Returns a signed token for a hidden field: it names the kept file, its original name and the
+    user, so it works only for the person who uploaded it and only for ``KEPT_UPLOAD_MAX_AGE``.
+    The kept file is never anyone's evidence until a service stores it from
+    :func:`kept_upload`; kept files past their age are removed as new ones are kept.
+    """
+    storage = private_storage()
+    _remove_stale_kept(storage)
+    original = safe_display_name(upload.name)
+    ext = os.path.splitext(original)[1].lower().lstrip(".") or "bin"
+    upload.seek(0)
+    stored = storage.save(random_name(KEPT_FOLDER, ext), upload)
+    upload.seek(0)
+    return signing.dumps({"n": stored, "o": original, "u": by.pk}, salt=_KEPT_SALT)
+
+
+def kept_upload(token: str, *, by) -> File | None:
+    """The file kept by :func:`keep_upload` under ``token`` for ``by``, open for reading, named
+    as uploaded; ``None`` if the token is forged, someone else's, too old or already used."""
+    try:
+        data = signing.loads(token, salt=_KEPT_SALT, max_age=settings.KEPT_UPLOAD_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    name = data.get("n", "")
+    if data.get("u") != getattr(by, "pk", None) or not name.startswith(f"{KEPT_FOLDER}/"):
+        return None
+    storage = private_storage()
+    if not storage.exists(name):
+        return None
+    kept = File(storage.open(name, "rb"), name=data.get("o") or "file")
+    kept.kept_name = name  # the stored name, for discard_kept_upload
+    return kept
+
+
+def discard_kept_upload(kept: File) -> None:
+    """Remove a kept file once a service has stored it (or it is no longer wanted)."""
+    name = getattr(kept, "kept_name", "")
+    kept.close()
+    if name.startswith(f"{KEPT_FOLDER}/"):
+        private_storage().delete(name)
+
+
+def _remove_stale_kept(storage) -> None:
+    if not storage.exists(KEPT_FOLDER):
+        return
+    cutoff = time.time() - settings.KEPT_UPLOAD_MAX_AGE
+    for name in storage.listdir(KEPT_FOLDER)[1]:
+        path = f"{KEPT_FOLDER}/{name}"
+        try:
+            if os.path.getmtime(storage.path(path)) < cutoff:
+                storage.delete(path)
+        except OSError:
+            pass  # removed by a concurrent request

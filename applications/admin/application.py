@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -19,6 +23,10 @@ from ..exports import applications_csv
 from ..models import Application, Contract
 from .contracts import ContractInline
 from .documents import DocumentInline, StaffDocumentForm
+
+
+def _day(moment) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d") if moment else "—"
 
 
 class AssignedFilter(admin.SimpleListFilter):
@@ -111,10 +119,23 @@ class ApplicationAdmin(
                     "scope",
                     "sites",
                     "previous_certificate_number",
+                    "licence_on_record",
                 )
             },
         ),
-        (_("Dates"), {"fields": ("created_by", "created_at", "submitted_at", "closed_at")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "created_by",
+                    "created_at",
+                    "submitted_at",
+                    "last_submitted_at",
+                    "submissions",
+                    "closed_at",
+                )
+            },
+        ),
         (
             _("Review (§3.1.4)"),
             {
@@ -140,9 +161,12 @@ class ApplicationAdmin(
         "scope",
         "sites",
         "previous_certificate_number",
+        "licence_on_record",
         "created_by",
         "created_at",
         "submitted_at",
+        "last_submitted_at",
+        "submissions",
         "closed_at",
         "reviewer",
         "requirements_clear",
@@ -173,6 +197,64 @@ class ApplicationAdmin(
     @admin.display(description=_("requested level"))
     def requested_level_label(self, app):
         return app.scheme.level_label(app.requested_level) if app.requested_level else "—"
+
+    @admin.display(description=_("business licence that counts"))
+    def licence_on_record(self, app):
+        """Which licence file satisfies §3.1.3 for this application, with a link to it."""
+        licence = services.business_licence(app)
+        org = app.organization
+        if licence.status == "application":
+            doc = licence.document
+            body = format_html(
+                '<a href="{}">{}</a> · {}',
+                doc.get_download_url(),
+                doc.original_name,
+                _("uploaded to this application on %(date)s") % {"date": _day(doc.uploaded_at)},
+            )
+        elif licence.status in ("organization", "expired"):
+            evidence = reverse(
+                f"{self.admin_site.name}:applications_organization_evidence",
+                args=[org.pk, "legal_status_evidence"],
+            )
+            until = (
+                _("valid until %(date)s") % {"date": licence.valid_until.isoformat()}
+                if licence.valid_until
+                else _("no end date")
+            )
+            body = format_html(
+                '<a href="{}">{}</a> · {} · {}{}',
+                evidence,
+                _("on file with the organisation"),
+                _("uploaded %(date)s") % {"date": _day(licence.uploaded_at)},
+                until,
+                format_html(" · <strong>{}</strong>", _("expired"))
+                if licence.status == "expired"
+                else "",
+            )
+        elif licence.status == "fresh_required":
+            body = _("A fresh copy was requested; none uploaded yet.")
+        else:
+            body = _("None: neither on file with the organisation nor uploaded.")
+        return format_html('<div data-testid="licence-on-record">{}</div>', body)
+
+    @admin.display(description=_("every submission"))
+    def submissions(self, app):
+        """Each hand-in, first to last (a resubmission never hides the first one)."""
+        rows = [e for e in selectors.application_timeline(app) if e.transition == "submit"]
+        if not rows:
+            return "—"
+        items = (
+            (
+                date_format(timezone.localtime(e.at), "Y-m-d H:i"),
+                e.actor or _("System"),
+                e.reason or "—",
+            )
+            for e in rows
+        )
+        return format_html(
+            '<ol data-testid="submissions">{}</ol>',
+            format_html_join("", "<li>{} · {} · {}</li>", items),
+        )
 
     def get_timeline(self, obj):
         return selectors.application_timeline(obj)

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,13 +37,15 @@ class DocumentInline(ReadOnlyInlineMixin, admin.TabularInline):
         "uploader",
         "uploaded_at",
         "published",
+        "version",
         "download",
     )
     show_change_link = True
     verbose_name_plural = _("materials and documents")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("uploaded_by")
+        # Every version, superseded ones included: staff keep what was handed in.
+        return super().get_queryset(request).select_related("uploaded_by", "previous_version")
 
     @admin.display(description=_("size"))
     def size_display(self, doc):
@@ -51,9 +55,32 @@ class DocumentInline(ReadOnlyInlineMixin, admin.TabularInline):
     def uploader(self, doc):
         return doc.uploaded_by
 
+    @admin.display(description=_("version"))
+    def version(self, doc):
+        return _version_display(doc)
+
     @admin.display(description=_("file"))
     def download(self, doc):
         return _download_link(doc)
+
+
+def _version_display(doc: ApplicationDocument):
+    """Current or superseded (with when), and which file a new version replaces."""
+    if doc.superseded_at:
+        text = format_html(
+            '<strong class="cesi-superseded">{}</strong>',
+            _("Superseded on %(date)s")
+            % {"date": date_format(timezone.localtime(doc.superseded_at), "Y-m-d H:i")},
+        )
+    else:
+        text = _("Current")
+    if doc.previous_version_id:
+        text = format_html(
+            "{}<br>{}",
+            text,
+            _("replaces “%(name)s”") % {"name": doc.previous_version.original_name},
+        )
+    return text
 
 
 class StaffDocumentForm(forms.Form):
@@ -104,6 +131,7 @@ class ApplicationDocumentAdmin(
         "uploader",
         "uploaded_at",
         "published",
+        "version",
     )
     readonly_fields = fields
     actions = ["publish"]
@@ -144,6 +172,10 @@ class ApplicationDocumentAdmin(
     @admin.display(description=_("uploaded by"), ordering="uploaded_by__username")
     def uploader(self, doc):
         return doc.uploaded_by
+
+    @admin.display(description=_("version"))
+    def version(self, doc):
+        return _version_display(doc)
 
     @admin.display(description=_("file type"))
     def file_type(self, doc):

@@ -46,11 +46,10 @@ class OrganizationDetailsForm(OrganizationForm):
             )
 
     def clean(self):
-        data = super().clean()
-        for name in ORGANIZATION_FILES:
-            if not self.files or name not in self.files:
-                data.pop(name, None)  # the stored file, not an upload: nothing to send
-        return data
+        super().clean()
+        # Only what the service takes: the values, and a file only when one is to be stored
+        # now (uploaded in this round or kept from an earlier one), never the file on record.
+        return self.service_fields()
 
 
 def _choose_row(form, name: str, queryset, selected):

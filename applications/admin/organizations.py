@@ -167,7 +167,7 @@ class InvitationInline(RowActionsInlineMixin, ReadOnlyInlineMixin, admin.Tabular
 
 def _details_kwargs(org, request):
     # A copy: the form writes the posted values onto its instance while validating.
-    return {"instance": Organization.objects.get(pk=org.pk)}
+    return {"instance": Organization.objects.get(pk=org.pk), "uploader": request.user}
 
 
 def _rows_kwargs(param: str):

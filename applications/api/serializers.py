@@ -64,6 +64,7 @@ class OrganizationSerializer(serializers.ModelSerializer):
             "id",
             *services.ORGANIZATION_FIELDS,
             "has_legal_status_evidence",
+            "legal_status_uploaded_at",
             "has_independent_liability_evidence",
             "created_at",
         ]
@@ -265,9 +266,17 @@ class DocumentSerializer(serializers.ModelSerializer):
             "description",
             "published",
             "uploaded_at",
+            "previous_version",
+            "superseded_at",
             "download_url",
         ]
         read_only_fields = fields
+        extra_kwargs = {
+            "previous_version": {"help_text": _("The earlier version this document replaces.")},
+            "superseded_at": {
+                "help_text": _("When a newer version replaced it (null: the current version).")
+            },
+        }
 
     def get_download_url(self, doc) -> str:
         url = reverse("document-download", args=[doc.pk])
@@ -291,4 +300,18 @@ class DocumentInputSerializer(serializers.Serializer):
         required=False,
         default=False,
         help_text=_("For CB uploads: show it to the applicant now (their own uploads always are)."),
+    )
+
+
+class DocumentReplaceInputSerializer(serializers.Serializer):
+    """A new version of a document (``services.document_replace`` checks size, type, content)."""
+
+    file = serializers.FileField(
+        allow_empty_file=True, help_text=_("PDF, PNG, JPEG, DOCX or XLSX.")
+    )
+    description = serializers.CharField(
+        max_length=200,
+        required=False,
+        allow_blank=True,
+        help_text=_("Leave out to keep the description of the version it replaces."),
     )

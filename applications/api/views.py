@@ -241,7 +241,15 @@ class ApplicationViewSet(
         responses={201: s.DocumentSerializer, **error_responses(400, 403, 409)},
         description="Upload material for an application (multipart). Size, type and content are checked.",
     ),
-    destroy=extend_schema(responses={204: None, **error_responses(403, 404, 409)}),
+    destroy=extend_schema(
+        responses={204: None, **error_responses(403, 404, 409)},
+        description="Remove a file never handed in; a handed-in file is replaced instead (409).",
+    ),
+    replace=extend_schema(
+        request={"multipart/form-data": s.DocumentReplaceInputSerializer},
+        responses={201: s.DocumentSerializer, **error_responses(400, 403, 404, 409)},
+        description="Upload a new version; the replaced one stays on record, marked superseded.",
+    ),
     download=extend_schema(responses=DOWNLOAD_RESPONSES),
     publish=extend_schema(
         request=None,
@@ -255,7 +263,10 @@ class DocumentViewSet(
     """Application materials (§3.1.3) you may see."""
 
     serializer_class = s.DocumentSerializer
-    input_serializers = {"create": s.DocumentInputSerializer}
+    input_serializers = {
+        "create": s.DocumentInputSerializer,
+        "replace": s.DocumentReplaceInputSerializer,
+    }
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -275,6 +286,13 @@ class DocumentViewSet(
     def destroy(self, request, *args, **kwargs):
         services.document_delete(document=self.get_object(), by=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @action(detail=True, methods=["post"])
+    def replace(self, request, *args, **kwargs):
+        document = self.get_object()
+        data = self.validated()
+        new = services.document_replace(document=document, by=request.user, **data)
+        return self.output(new, status_code=status.HTTP_201_CREATED)
 
     @action(detail=True, methods=["post"])
     def publish(self, request, *args, **kwargs):

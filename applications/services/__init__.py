@@ -14,10 +14,17 @@ from .applications import (
     application_submit,
     application_update,
     application_withdraw,
+)
+from .checks import (
+    Blocker,
+    Licence,
+    application_field_errors,
+    business_licence,
     missing_documents,
+    submission_blockers,
 )
 from .contracts import application_sign_contract, contract_amend
-from .documents import document_delete, document_publish, document_upload
+from .documents import document_delete, document_publish, document_replace, document_upload
 from .invitations import (
     INVITATION_SENT,
     invitation_accept,
@@ -31,6 +38,7 @@ from .organizations import (
     membership_remove,
     membership_set_admin,
     organization_create,
+    organization_errors,
     organization_update,
     site_create,
     site_delete,
@@ -38,11 +46,14 @@ from .organizations import (
 )
 
 __all__ = [
+    "Blocker",
+    "Licence",
     "INVITATION_SENT",
     "ORGANIZATION_FIELDS",
     "ORGANIZATION_FILES",
     "application_accept",
     "application_create",
+    "application_field_errors",
     "application_reject",
     "application_request_changes",
     "application_sign_contract",
@@ -50,9 +61,11 @@ __all__ = [
     "application_submit",
     "application_update",
     "application_withdraw",
+    "business_licence",
     "contract_amend",
     "document_delete",
     "document_publish",
+    "document_replace",
     "document_upload",
     "invitation_accept",
     "invitation_decline",
@@ -62,8 +75,10 @@ __all__ = [
     "membership_set_admin",
     "missing_documents",
     "organization_create",
+    "organization_errors",
     "organization_update",
     "site_create",
     "site_delete",
     "site_update",
+    "submission_blockers",
 ]

@@ -16,30 +16,24 @@ from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
 from .. import notices, permissions, signals
-from ..models import (
-    REQUIRED_DOCUMENTS,
-    Application,
-    DocumentKind,
-)
+from ..models import Application
 from ._common import members
+from .checks import application_field_errors, fields_error, submission_blockers
 
 
 def _check_application_fields(app: Application, sites) -> None:
-    if not app.scheme.is_active:
-        raise invalid("scheme", _("This scheme is not open for applications."))
-    levels = [lv["code"] for lv in app.scheme.levels]
-    if app.requested_level and app.requested_level not in levels:
-        raise invalid(
-            "requested_level",
-            _("“%(level)s” is not a level of this scheme; choose one of: %(levels)s.")
-            % {"level": app.requested_level, "levels": ", ".join(levels) or "—"},
-        )
-    if sites is not None:
-        foreign = [s for s in sites if s.organization_id != app.organization_id]
-        if foreign:
-            raise invalid("sites", _("Choose sites of the applying organisation only."))
-    if not (app.scope or "").strip():
-        raise invalid("scope", _("Describe the scope of certification."))
+    """Refuse the save with every field error at once (a draft may lack sites and a level)."""
+    errors = application_field_errors(
+        organization=app.organization,
+        scheme=app.scheme,
+        kind=app.kind,
+        scope=app.scope,
+        requested_level=app.requested_level,
+        previous_certificate_number=app.previous_certificate_number,
+        sites=sites,
+    )
+    if errors:
+        raise fields_error(errors)
 
 
 def _finalize_reference(app: Application) -> None:
@@ -105,30 +99,17 @@ def application_update(*, application: Application, by, sites=None, **fields) ->
     return app
 
 
-def missing_documents(application: Application) -> list[str]:
-    """Kinds of required material (§3.1.3) not yet uploaded."""
-    have = {doc.kind for doc in application.documents.all()}  # uses a prefetch when there is one
-    return [k for k in REQUIRED_DOCUMENTS[application.kind] if k not in have]
-
-
 @transaction.atomic
 def application_submit(*, application: Application, by, reason: str = "") -> Application:
     """§3.1.3: hand in the application with its materials (or the answer to a change request)."""
     app = begin(application, "submit", by)
-    if not app.sites.exists():
-        raise invalid("sites", _("Choose at least one site where the service is provided."))
-    if app.scheme.levels and not app.requested_level:
-        raise invalid("requested_level", _("Choose the level you apply for."))
-    if app.kind != Application.Kind.INITIAL and not app.previous_certificate_number:
-        raise invalid(
-            "previous_certificate_number", _("Give the number of the current certificate.")
-        )
-    missing = missing_documents(app)
-    if missing:
-        labels = ", ".join(str(DocumentKind(k).label) for k in missing)
-        raise invalid(
-            "documents",
-            _("Upload the required materials first: %(missing)s.") % {"missing": labels},
+    blockers = submission_blockers(app)
+    if blockers:
+        errors: dict[str, list[str]] = {}
+        for blocker in blockers:
+            errors.setdefault(blocker.field, []).append(blocker.message)
+        raise fields_error(
+            errors, _("The application cannot be submitted yet: do what the list says first.")
         )
     resubmission = app.state == Application.State.CHANGES_REQUESTED
     run_transition(app, "submit", by=by, reason=reason)
@@ -150,12 +131,30 @@ def application_start_review(*, application: Application, by, reason: str = "") 
 
 
 @transaction.atomic
-def application_request_changes(*, application: Application, by, changes: str) -> Application:
-    """Send the application back with the list of what to complete or correct."""
+def application_request_changes(
+    *, application: Application, by, changes: str, fresh_licence_required: bool = False
+) -> Application:
+    """Send the application back with the list of what to complete or correct.
+
+    With ``fresh_licence_required`` the licence on file no longer counts for this application
+    until a fresh copy is uploaded to it; the request says so in words too, so the applicant
+    reads it in the e-mail.
+    """
     app = begin(application, "request_changes", by)
     if not (changes or "").strip():
         raise invalid("changes", _("Say what the applicant must change."))
-    app = run_transition(app, "request_changes", by=by, reason=changes, changes=changes)
+    if fresh_licence_required:
+        changes = "{}\n\n{}".format(
+            changes.strip(), _("Please upload a fresh copy of the business licence.")
+        )
+    app = run_transition(
+        app,
+        "request_changes",
+        by=by,
+        reason=changes,
+        changes=changes,
+        fresh_licence_required=fresh_licence_required,
+    )
     notify(
         members(app.organization),
         notices.APPLICATION_CHANGES_REQUESTED,

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.db import unique_violation
-from cesi_cert.errors import DomainError, conflict, forbidden, invalid
+from cesi_cert.errors import DomainError, conflict, forbidden, invalid, invalid_fields
 from cesi_cert.files import check_upload
 from cesi_cert.transitions import lock
 
@@ -27,6 +28,7 @@ ORGANIZATION_FIELDS = (
     "address_zh",
     "address_en",
     "applicant_type",
+    "legal_status_valid_until",
     "part_of_legal_entity",
     "parent_entity_name",
     "contact_name",
@@ -41,13 +43,17 @@ CREDIT_CODE_TAKEN = _(
 )
 
 
-def _credit_code_taken(org: Organization) -> bool:
-    """The early answer, before the other checks; :func:`_save_org` decides a race."""
-    return Organization.objects.filter(credit_code=org.credit_code).exclude(pk=org.pk).exists()
+def _credit_code_taken(code: str, organization: Organization | None) -> bool:
+    """The early answer, alongside the other errors; :func:`_save_org` decides a race."""
+    clash = Organization.objects.filter(credit_code=code)
+    if organization is not None and organization.pk:
+        clash = clash.exclude(pk=organization.pk)
+    return clash.exists()
 
 
 def _save_org(org: Organization, by) -> None:
-    """Save ``org``; a credit code registered a moment ago by someone else is a field error."""
+    """Save ``org``; a credit code registered a moment ago by someone else is a field error
+    (the early check in :func:`organization_errors` answers first; the constraint decides)."""
     org._history_user = by
     try:
         with transaction.atomic():
@@ -58,31 +64,42 @@ def _save_org(org: Organization, by) -> None:
         raise
 
 
-def _apply_org_fields(org: Organization, fields: dict) -> None:
-    unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
-    if unknown:
-        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
-    for name in ORGANIZATION_FIELDS:
+def organization_errors(*, organization: Organization | None, fields: dict) -> dict[str, list]:
+    """Every problem with ``fields`` for ``organization`` (``None``: a new one), by field.
+
+    All at once, so a form shows them in one round (issue 6 item 13): the credit code
+    (GB 32100-2015) and whether it is taken, §2.2 a for part of a legal entity, each evidence
+    upload's size, type and content, and the licence's end date. Fields not in ``fields`` keep
+    the organisation's current value; the form's portal and admin versions call this too.
+    """
+    errors: dict[str, list] = {}
+
+    def add(field, message):
+        errors.setdefault(field, []).append(str(message))
+
+    def value(name, default=""):
         if name in fields:
-            setattr(org, name, fields[name])
-    org.credit_code = normalize_credit_code(org.credit_code)
+            return fields[name]
+        return getattr(organization, name) if organization is not None else default
+
+    code = normalize_credit_code(value("credit_code"))
     try:
-        validate_credit_code(org.credit_code)
+        validate_credit_code(code)
     except ValidationError as e:
-        raise invalid("credit_code", e.messages[0]) from None
-    if _credit_code_taken(org):
-        raise invalid("credit_code", CREDIT_CODE_TAKEN)
+        add("credit_code", e.messages[0])
+    else:
+        if _credit_code_taken(code, organization):
+            add("credit_code", CREDIT_CODE_TAKEN)
     # §2.2 a: part of a legal entity → name it and show it bears legal liability itself.
-    if org.part_of_legal_entity:
-        if not org.parent_entity_name:
-            raise invalid(
+    if value("part_of_legal_entity", False):
+        if not (value("parent_entity_name") or "").strip():
+            add(
                 "parent_entity_name",
                 _("Name the legal entity this organisation belongs to (§2.2 a)."),
             )
-        if not org.independent_liability_evidence and not fields.get(
-            "independent_liability_evidence"
-        ):
-            raise invalid(
+        on_file = organization is not None and organization.independent_liability_evidence
+        if not on_file and not fields.get("independent_liability_evidence"):
+            add(
                 "independent_liability_evidence",
                 _(
                     "Upload evidence that the organisation can bear legal liability independently (§2.2 a)."
@@ -91,9 +108,42 @@ def _apply_org_fields(org: Organization, fields: dict) -> None:
     for name in ORGANIZATION_FILES:
         upload = fields.get(name)
         if upload:
+            try:
+                check_upload(upload, field=name)
+            except DomainError as err:
+                add(name, err.message)
+    until = value("legal_status_valid_until", None)
+    stored_until = organization.legal_status_valid_until if organization is not None else None
+    # A past end date is refused when it is entered, not when an unrelated field is edited.
+    if until and until != stored_until and until < timezone.localdate():
+        add(
+            "legal_status_valid_until",
+            _(
+                "This date has passed: the licence has expired. Upload the current licence and its end date."
+            ),
+        )
+    return errors
+
+
+def _apply_org_fields(org: Organization, fields: dict) -> None:
+    unknown = set(fields) - set(ORGANIZATION_FIELDS) - set(ORGANIZATION_FILES)
+    if unknown:
+        raise ValueError(f"unknown organisation fields: {sorted(unknown)}")
+    errors = organization_errors(organization=org if org.pk else None, fields=fields)
+    if errors:
+        raise invalid_fields(errors)
+    for name in ORGANIZATION_FIELDS:
+        if name in fields:
+            setattr(org, name, fields[name])
+    org.credit_code = normalize_credit_code(org.credit_code)
+    for name in ORGANIZATION_FILES:
+        upload = fields.get(name)
+        if upload:
             checked = check_upload(upload, field=name)
             upload.name = f"evidence.{checked.extension}"
             setattr(org, name, upload)
+            if name == "legal_status_evidence":
+                org.legal_status_uploaded_at = timezone.now()
 
 
 @transaction.atomic

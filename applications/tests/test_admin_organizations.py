@@ -48,8 +48,12 @@ def details(org, **changes) -> dict:
     """The "edit details" form as posted with the organisation's current values."""
     data = {name: getattr(org, name) for name in services.ORGANIZATION_FIELDS}
     data.update(changes)
-    # An unticked checkbox is absent from a post.
-    return {k: ("on" if v is True else v) for k, v in data.items() if v is not False}
+    # An unticked checkbox is absent from a post, an empty date is posted as "".
+    return {
+        k: ("on" if v is True else "" if v is None else v)
+        for k, v in data.items()
+        if v is not False
+    }
 
 
 def snapshot(org) -> dict:

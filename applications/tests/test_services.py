@@ -131,9 +131,10 @@ def test_submit_names_the_missing_materials(org, applicant):
     with pytest.raises(DomainError) as e:
         services.application_submit(application=app, by=applicant)
     assert e.value.field == "documents"
-    assert "Signed application form" in str(e.value.message)
-    assert "Service description" in str(e.value.message)
-    assert "Legal status" not in str(e.value.message)
+    missing = " ".join(e.value.errors["documents"])
+    assert "Signed application form" in missing
+    assert "Service description" in missing
+    assert "Legal status" not in missing
 
 
 def test_submit_needs_a_site(org, applicant):

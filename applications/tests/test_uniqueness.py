@@ -129,7 +129,7 @@ def test_organisations_registered_with_one_credit_code_at_once():
 @pytest.fixture
 def without_credit_code_precheck(monkeypatch):
     """What a racing request sees: the friendly check found nothing, the insert still clashes."""
-    monkeypatch.setattr(organization_services, "_credit_code_taken", lambda org: False)
+    monkeypatch.setattr(organization_services, "_credit_code_taken", lambda *args: False)
 
 
 def test_updating_to_a_taken_credit_code_is_a_field_error_without_the_precheck(

@@ -472,9 +472,8 @@ def test_submit_with_missing_materials_names_them(as_applicant, org, applicant):
     response = as_applicant.post(reverse("portal:application_action", args=[app.pk, "submit"]))
     assert response.status_code == 200
     page = text(response)
-    assert (
-        "Upload the required materials first: Signed application form, Service description." in page
-    )
+    assert "Upload “Signed application form”." in page
+    assert "Upload “Service description”." in page
     app.refresh_from_db()
     assert app.state == Application.State.DRAFT
     assert not TransitionLog.objects.filter(object_id=app.pk).exists()
@@ -691,7 +690,7 @@ def test_own_material_can_be_removed_only_while_editable(as_applicant, draft, ap
     services.application_submit(application=draft, by=applicant)
     doc = draft.documents.first()
     response = as_applicant.post(reverse("portal:document_delete", args=[doc.pk]), follow=True)
-    assert "can no longer be removed" in text(response)
+    assert "has been handed in" in text(response)
     assert ApplicationDocument.objects.filter(pk=doc.pk).exists()
 
 

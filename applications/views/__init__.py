@@ -13,7 +13,7 @@ from .applications import (
     application_detail,
     application_edit,
 )
-from .documents import document_delete, document_download, document_upload
+from .documents import document_delete, document_download, document_replace, document_upload
 from .invitations import invitation_detail, invitation_open, invitation_revoke, member_invite
 from .organizations import (
     member_remove,
@@ -38,6 +38,7 @@ __all__ = [
     "application_edit",
     "document_delete",
     "document_download",
+    "document_replace",
     "document_upload",
     "organization_create",
     "organization_detail",

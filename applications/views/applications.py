@@ -49,18 +49,28 @@ def progress_steps(app: Application) -> list[dict]:
 
 
 def materials_checklist(app: Application, documents) -> list[dict]:
-    """§3.1.3: the materials this kind of application needs, with what is already uploaded."""
+    """§3.1.3: the materials this kind of application needs, with what is already uploaded.
+
+    The business licence is there when the organisation's counts (``licence``): it is asked for
+    once, at registration, and again only when expired or when the clerk asks for a fresh copy.
+    """
     by_kind: dict[str, list] = {}
     for doc in documents:
         by_kind.setdefault(doc.kind, []).append(doc)
-    return [
-        {"kind": kind, "label": DocumentKind(kind).label, "documents": by_kind.get(kind, [])}
-        for kind in REQUIRED_DOCUMENTS[app.kind]
-    ]
-
-
-def missing_labels(app: Application) -> list[str]:
-    return [DocumentKind(k).label for k in services.missing_documents(app)]
+    missing = set(services.missing_documents(app))
+    items = []
+    for kind in REQUIRED_DOCUMENTS[app.kind]:
+        item = {
+            "kind": kind,
+            "label": DocumentKind(kind).label,
+            "documents": by_kind.get(kind, []),
+            "present": kind not in missing,
+            "licence": None,
+        }
+        if kind == DocumentKind.LEGAL_STATUS:
+            item["licence"] = services.business_licence(app)
+        items.append(item)
+    return items
 
 
 def _actor_for_applicant(actor, member_ids: set[int]) -> str:
@@ -77,6 +87,26 @@ def _state_label(value: str) -> str:
         return Application.State(value).label
     except ValueError:
         return value
+
+
+def timeline_rows(app: Application, member_ids: set[int]) -> list[dict]:
+    """The state changes, oldest first; each submission says whether it was the first."""
+    rows, submissions = [], 0
+    for e in selectors.application_timeline(app):
+        label = ""
+        if e.transition == "submit":
+            submissions += 1
+            label = _("Submitted") if submissions == 1 else _("Submitted again")
+        rows.append(
+            {
+                "entry": e,
+                "label": label,
+                "source": _state_label(e.source),
+                "target": _state_label(e.target),
+                "who": _actor_for_applicant(e.actor, member_ids),
+            }
+        )
+    return rows
 
 
 @applicant_required
@@ -113,7 +143,8 @@ def application_create(request, pk):
 def application_detail(request, pk):
     app = get_application(request, pk)
     user = request.user
-    documents = list(app.documents.all())  # only what this user may see (selectors)
+    # Only what this user may see (selectors); earlier versions stay with the CB (admin).
+    documents = [d for d in app.documents.all() if d.is_current]
     try:
         contract = app.contract
     except ObjectDoesNotExist:
@@ -123,6 +154,11 @@ def application_detail(request, pk):
     upload_form = None
     if permissions.can_upload_document(user, app):
         upload_form = DocumentForm(initial={"kind": missing[0] if missing else None})
+    actions = APPLICATION_ACTIONS.available(app, user)
+    # What stands in the way of submitting, for whoever may submit it; "Submit" stays disabled
+    # until the list is empty (the service refuses anyway).
+    can_submit = any(action.name == "submit" for action in actions)
+    blockers = services.submission_blockers(app) if can_submit else []
     return render(
         request,
         "applications/application_detail.html",
@@ -133,25 +169,25 @@ def application_detail(request, pk):
             if app.requested_level
             else "",
             "steps": progress_steps(app),
-            "documents": [(d, permissions.can_delete_document(user, d)) for d in documents],
+            "documents": [
+                (
+                    d,
+                    permissions.can_delete_document(user, d),
+                    permissions.can_replace_document(user, d),
+                )
+                for d in documents
+            ],
             "checklist": materials_checklist(app, documents),
             "missing": [DocumentKind(k).label for k in missing],
             "upload_form": upload_form,
             "can_edit": permissions.can_edit_application(user, app),
             # Exactly the transitions this user may run now, each with its form (ids kept apart).
             "actions": [
-                (action, action.form_class(auto_id=f"id_{action.name}_%s"))
-                for action in APPLICATION_ACTIONS.available(app, user)
+                (action, action.form_class(auto_id=f"id_{action.name}_%s")) for action in actions
             ],
-            "timeline": [
-                {
-                    "entry": e,
-                    "source": _state_label(e.source),
-                    "target": _state_label(e.target),
-                    "who": _actor_for_applicant(e.actor, member_ids),
-                }
-                for e in selectors.application_timeline(app)
-            ],
+            "can_submit": can_submit,
+            "blockers": blockers,
+            "timeline": timeline_rows(app, member_ids),
             "contract": contract,
             "amendments": contract.amendments.all() if contract else [],
         },
@@ -204,14 +240,19 @@ class ApplicationActionView(TransitionView):
 
     def get_context_data(self, **context):
         app, form = context["object"], context["form"]
+        blockers = []
+        if context["action"].name == "submit":
+            blockers = services.submission_blockers(app)
+            if blockers and form.is_bound:
+                # The list says what the service refused for; keep only the form's own errors
+                # (and what was typed) rather than repeating each blocker on top of the form.
+                form = context["action"].form_class(data=self.request.POST)
         return {
             **context,
+            "form": form,
             "application": app,
             "organization": app.organization,
-            # Warn before submitting; after a refused POST the service's message says it.
-            "missing": missing_labels(app)
-            if context["action"].name == "submit" and not form.is_bound
-            else [],
+            "blockers": blockers,
         }
 
 

@@ -13,7 +13,7 @@ from cesi_cert.errors import DomainError
 from cesi_cert.files import serve_private_file
 
 from .. import permissions, selectors, services
-from ..forms import DocumentForm
+from ..forms import DocumentForm, DocumentReplaceForm
 from ._common import applicant_required, get_application, posted, posted_files, refused
 from .applications import materials_checklist
 
@@ -60,8 +60,45 @@ def document_upload(request, pk):
             "application": app,
             "organization": app.organization,
             "form": form,
-            "checklist": materials_checklist(app, list(app.documents.all())),
+            "checklist": materials_checklist(app, [d for d in app.documents.all() if d.is_current]),
         },
+    )
+
+
+@applicant_required
+@require_http_methods(["GET", "POST"])
+def document_replace(request, pk):
+    """Upload a new version of a file; the old one stays with the certification body."""
+    doc = get_object_or_404(selectors.documents_for(request.user), pk=pk)
+    app = doc.application
+    if not permissions.can_replace_document(request.user, doc):
+        messages.error(request, _("This document cannot be replaced now."))
+        return redirect(f"{app.get_absolute_url()}#materials")
+    form = DocumentReplaceForm(
+        posted(request), posted_files(request), initial={"description": doc.description}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.document_replace(
+                document=doc,
+                by=request.user,
+                file=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except DomainError as err:
+            if response := refused(request, form, err, f"{app.get_absolute_url()}#materials"):
+                return response
+        else:
+            messages.success(
+                request,
+                _("“%(new)s” replaces “%(old)s”; the earlier version stays on record.")
+                % {"new": new.original_name, "old": doc.original_name},
+            )
+            return redirect(f"{app.get_absolute_url()}#materials")
+    return render(
+        request,
+        "applications/document_replace.html",
+        {"application": app, "organization": app.organization, "document": doc, "form": form},
     )
 
 

@@ -16,7 +16,7 @@ from cesi_cert.files import ALLOWED_TYPES, serve_private_file
 
 from .. import permissions, selectors, services
 from ..forms import OrganizationForm, SiteForm
-from ..models import Membership
+from ..models import Membership, Organization
 from ..validators import normalize_credit_code, validate_credit_code
 from ._common import (
     add_domain_errors,
@@ -53,32 +53,19 @@ class PortalOrganizationForm(OrganizationForm):
             raise ValidationError(e.messages[0]) from None
         return code
 
-    def _get_validation_exclusions(self):
-        return {*super()._get_validation_exclusions(), "credit_code"}
-
-
-def _organization_fields(form, request) -> dict:
-    """The form's data for the service; a file goes along only when one was uploaded now."""
-    data = dict(form.cleaned_data)
-    for name in services.ORGANIZATION_FILES:
-        if name not in request.FILES:
-            data.pop(name, None)
-    return data
-
 
 @applicant_required
 @require_http_methods(["GET", "POST"])
 def organization_create(request):
     """Register an organisation; the service makes the applicant its member."""
-    form = PortalOrganizationForm(posted(request), posted_files(request))
+    form = PortalOrganizationForm(posted(request), posted_files(request), uploader=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            org = services.organization_create(
-                by=request.user, **_organization_fields(form, request)
-            )
+            org = services.organization_create(by=request.user, **form.service_fields())
         except DomainError as err:
             add_domain_errors(form, err)
         else:
+            form.discard_kept()
             messages.success(
                 request,
                 _(
@@ -118,16 +105,22 @@ def organization_detail(request, pk):
 @require_http_methods(["GET", "POST"])
 def organization_edit(request, pk):
     org = get_organization(request, pk)
-    form = PortalOrganizationForm(posted(request), posted_files(request), instance=org)
+    form = PortalOrganizationForm(
+        posted(request),
+        posted_files(request),
+        # A copy: validating writes the posted values onto the instance, and the page must go
+        # on showing what is stored (its name, whether evidence is on file), not what was typed.
+        instance=Organization.objects.get(pk=org.pk),
+        uploader=request.user,
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.organization_update(
-                organization=org, by=request.user, **_organization_fields(form, request)
-            )
+            services.organization_update(organization=org, by=request.user, **form.service_fields())
         except DomainError as err:
             if response := refused(request, form, err, org):
                 return response
         else:
+            form.discard_kept()
             messages.success(request, _("The organisation's details are saved."))
             return redirect(org)
     context = {"form": form, "organization": org}

@@ -169,6 +169,9 @@ STORAGES = {
 PRIVATE_MEDIA_ROOT = Path(env("PRIVATE_MEDIA_ROOT", default=str(VAR_DIR / "private")))
 # Largest accepted upload, in bytes (20 MiB by default).
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# A valid upload on a form that failed for another field is kept aside for this many seconds,
+# so the next round need not choose it again (cesi_cert.files.keep_upload); then it is removed.
+KEPT_UPLOAD_MAX_AGE = env.int("KEPT_UPLOAD_MAX_AGE", default=24 * 3600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

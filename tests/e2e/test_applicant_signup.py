@@ -112,11 +112,14 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     error = page.locator('[data-field="credit_code"] .errorlist')
     assert "“3”" in error.inner_text() and "“4”" in error.inner_text()
     page.screenshot(path=str(ARTIFACTS / "portal-organization-error.png"), full_page=True)
+    # The licence chosen in the first round is kept: it need not be chosen again.
+    assert page.input_value('input[name="legal_status_evidence_kept"]')
+    assert "营业执照.pdf" in page.locator('[data-field="legal_status_evidence"] .help').inner_text()
     page.fill("#id_credit_code", "91350100M000100Y43")
-    page.set_input_files("#id_legal_status_evidence", pdf("营业执照.pdf"))
     page.click('[data-testid="organization-submit"]')
     page.wait_for_url("**/portal/organizations/*/")
     org = Organization.objects.get(credit_code="91350100M000100Y43")
+    assert org.legal_status_evidence.read() == PDF_BYTES
 
     # Add a site.
     page.click('[data-testid="add-site"]')
@@ -152,8 +155,14 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     page.wait_for_url("**/portal/applications/*/")
     app = Application.objects.get(organization=org)
 
-    # Upload the required materials; each turns its checklist line green.
+    # The business licence handed in at registration counts: it is not asked for again.
+    licence = page.locator('.checklist li[data-kind="legal_status"]')
+    assert licence.get_attribute("data-present") == "yes"
+    assert licence.locator('[data-testid="licence-on-file"]').count() == 1
+    # Upload the other required materials; each turns its checklist line green.
     for kind in REQUIRED_DOCUMENTS[app.kind]:
+        if kind == "legal_status":
+            continue
         assert (
             page.locator(f'.checklist li[data-kind="{kind}"]').get_attribute("data-present") == "no"
         )

@@ -1,10 +1,10 @@
 """In a real browser: customer service reviews a submitted application in the admin (§3.1.4)
 and records the signed contract; the applicant then sees the contract in the portal."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from applications import services
 from applications.models import Application
@@ -79,7 +79,10 @@ def test_customer_service_reviews_and_records_the_contract(live_server, browser_
 
     run_action(page, "sign_contract")
     page.fill("#id_number", "HT-2026-E2E")
-    page.fill("#id_signed_on", datetime.date.today().isoformat())
+    # The signing date comes prefilled with today in China, in the ISO form a date input takes
+    # (issue 6 item 15: "2026/11/26" left it blank and the clerk got "该字段是必填项").
+    assert page.locator("html").get_attribute("lang") == "zh-hans"
+    assert page.input_value("#id_signed_on") == timezone.localdate().isoformat()
     page.fill("#id_man_days", "4.5")
     page.fill("#id_fee_quote", "36000")
     page.click("form input[type=submit]")
