@@ -23,6 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from .errors import invalid
+from .text import human_join
 
 
 def private_storage() -> FileSystemStorage:
@@ -112,7 +113,7 @@ def check_upload(upload, *, field: str = "file") -> CheckedUpload:
         raise invalid(field, _("The file is empty."))
     name = safe_display_name(upload.name)
     ext = os.path.splitext(name)[1].lower().lstrip(".")
-    allowed = ", ".join(sorted(ALLOWED_TYPES))
+    allowed = human_join(sorted(ALLOWED_TYPES))
     if ext not in ALLOWED_TYPES:
         raise invalid(
             field,

@@ -22,6 +22,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert.errors import DomainError, invalid_fields
+from cesi_cert.text import human_join
 
 from ..models import REQUIRED_DOCUMENTS, Application, ApplicationDocument, DocumentKind
 from ..validators import validate_scope
@@ -75,7 +76,7 @@ def application_field_errors(
             add(
                 "requested_level",
                 _("“%(level)s” is not a level of this scheme; choose one of: %(levels)s.")
-                % {"level": requested_level, "levels": ", ".join(levels) or "—"},
+                % {"level": requested_level, "levels": human_join(levels) or "—"},
             )
     if kind not in Application.Kind.values:
         add("kind", _("Choose the kind of application."))

@@ -11,6 +11,7 @@ from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid, invalid_fields
 from cesi_cert.files import check_upload
 from cesi_cert.transitions import lock
+from cesi_cert.validators import validate_phone
 
 from .. import permissions
 from ..models import (
@@ -90,6 +91,10 @@ def organization_errors(*, organization: Organization | None, fields: dict) -> d
     else:
         if _credit_code_taken(code, organization):
             add("credit_code", CREDIT_CODE_TAKEN)
+    try:
+        validate_phone(value("contact_phone"))
+    except ValidationError as e:
+        add("contact_phone", e.messages[0])
     # §2.2 a: part of a legal entity → name it and show it bears legal liability itself.
     if value("part_of_legal_entity", False):
         if not (value("parent_entity_name") or "").strip():

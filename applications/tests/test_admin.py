@@ -553,7 +553,7 @@ def test_organization_search_and_part_of_legal_entity_rule(cs_staff, org):
         "part_of_legal_entity": "on",
         "parent_entity_name": "",
         "contact_name": "李四",
-        "contact_phone": "010-1",
+        "contact_phone": "010-12345671",
         "contact_email": "li@example.cn",
     }
     response = client.post(url, data)

@@ -230,10 +230,10 @@ def test_editing_keeps_the_evidence_on_record_when_nothing_is_uploaded(cs, org):
     )
     stored = Organization.objects.get(pk=org.pk).independent_liability_evidence.name
     org = Organization.objects.get(pk=org.pk)
-    response = cs.post(action_url(org, "edit"), details(org, contact_phone="010-2"))
+    response = cs.post(action_url(org, "edit"), details(org, contact_phone="010-12345672"))
     assert response.status_code == 302
     org = Organization.objects.get(pk=org.pk)
-    assert (org.contact_phone, org.independent_liability_evidence.name) == ("010-2", stored)
+    assert (org.contact_phone, org.independent_liability_evidence.name) == ("010-12345672", stored)
 
 
 def test_a_credit_code_already_registered_is_a_field_error(cs, org, other_org):
@@ -447,7 +447,7 @@ def test_only_an_applicant_account_registers_an_organisation(kind, db):
             credit_code=make_credit_code(987654),
             address_zh="北京",
             contact_name="王五",
-            contact_phone="010-3",
+            contact_phone="010-12345673",
             contact_email="w@example.cn",
         )
     assert e.value.code == DomainError.FORBIDDEN

@@ -537,3 +537,11 @@ def test_reference_year_is_the_year_in_china(org, applicant):
             organization=org, by=applicant, scheme=Scheme.objects.get(code="csmm"), scope="软件开发"
         )
     assert app.reference.startswith("SA2027-")
+
+
+def test_a_contact_phone_one_cannot_dial_is_a_field_error(org, applicant):
+    """Issue 6 item 19: phone numbers are validated (and the message shows an example)."""
+    with pytest.raises(DomainError) as err:
+        services.organization_update(organization=org, by=applicant, contact_phone="12345")
+    assert "contact_phone" in err.value.field_errors()
+    services.organization_update(organization=org, by=applicant, contact_phone="0591-8765 4321")

@@ -42,7 +42,19 @@
     if (level.selectedOptions.length && level.selectedOptions[0].disabled) level.value = "";
     level.closest(".field").classList.toggle("no-levels", prefix !== null && visible === 0);
   }
+  // Fields that only some kinds of application have (the current certificate number): hidden
+  // for the others, unless they carry an error to fix.
+  function toggleKindFields() {
+    var kind = document.getElementById("id_kind");
+    if (!kind) return;
+    document.querySelectorAll("[data-kinds]").forEach(function (el) {
+      var wanted = el.dataset.kinds.split(" ").indexOf(kind.value) !== -1;
+      el.hidden = !wanted && !el.querySelector(".errorlist");
+    });
+  }
   document.addEventListener("DOMContentLoaded", function () {
+    var kind = document.getElementById("id_kind");
+    if (kind) { kind.addEventListener("change", toggleKindFields); toggleKindFields(); }
     var scheme = document.getElementById("id_scheme");
     if (scheme) { scheme.addEventListener("change", filterLevels); filterLevels(); }
   });
