@@ -807,3 +807,15 @@ def test_timeline_names_colleagues_but_only_the_department_of_cb_staff(
     assert cs_staff.get_full_name() not in html
     assert cs_staff.username not in html
     assert (applicant.get_full_name() or applicant.username) in html
+
+
+def test_missing_materials_are_listed_with_the_chinese_enumeration_comma(client, org, applicant):
+    """Issue 6 item 19: 「营业执照、申请书」, not "营业执照, 申请书"; rules stay a small hint."""
+    from applications.tests.factories import ApplicationFactory
+
+    app = ApplicationFactory(organization=org, created_by=applicant)
+    client.force_login(applicant)
+    html = client.get(app.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    missing = re.search(r'data-testid="missing-materials">(.*?)</p>', html, re.S).group(1)
+    assert "、" in missing and ", " not in missing
+    assert '<small class="rule-ref" title="《服务认证程序规则》' in html

@@ -145,6 +145,14 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     page.click('[data-testid="new-application"]')
     scheme = Scheme.objects.get(code="after-sales")
     page.select_option("#id_scheme", str(scheme.pk))
+    # An initial certification has no current certificate: the field shows only for the kinds
+    # that have one.
+    certificate = page.locator('[data-field="previous_certificate_number"]')
+    assert certificate.is_hidden()
+    page.select_option("#id_kind", "recertification")
+    assert certificate.is_visible()
+    page.select_option("#id_kind", "initial")
+    assert certificate.is_hidden()
     # Only the chosen scheme's levels, named without the scheme (chosen just above).
     offered = page.locator("#id_requested_level option:not([hidden])").all_inner_texts()
     assert "四星" in offered and not any(":" in text for text in offered), offered
