@@ -65,6 +65,17 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(autouse=True)
+def _language_of_each_test_is_its_own():
+    """A request through the test client activates its language in the test's thread (the locale
+    middleware never deactivates it); without this, one Chinese request would make every later
+    test in the run see Chinese messages."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _reference_data(request):
     """Transactional tests flush the database between tests, data migrations included: put the
     schemes and role groups back so those tests start from what a migrated database holds."""
