@@ -96,6 +96,9 @@ def _reference_data(request):
     ensure_schemes()
     ensure_role_groups()
     ensure_role_permissions()
+    from evaluations.reference_data import ensure_role_permissions as ensure_evaluation_grants
+
+    ensure_evaluation_grants()
 
 
 @pytest.fixture

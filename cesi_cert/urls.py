@@ -7,12 +7,20 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
+from applications import urls as application_urls
 from applications.api import urls as application_api
+from evaluations import urls as evaluation_urls
 
 from . import health, views, workspaces
 from .api_tokens import ObtainTokenApi
 
-auditor_patterns = [path("", workspaces.auditor_home, name="home")]
+# Each place gathers the pages of every app that works there (the portal: applications, then
+# evaluations …), so no upstream app imports a downstream one.
+portal_patterns = [*application_urls.urlpatterns, *evaluation_urls.portal_patterns]
+auditor_patterns = [
+    path("", workspaces.auditor_home, name="home"),
+    *evaluation_urls.auditor_patterns,
+]
 committee_patterns = [path("", workspaces.committee_home, name="home")]
 
 # Everything under /api/v1/ (SPEC "Public contract"): each app registers its viewsets.
@@ -31,7 +39,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("accounts/", include("cesi_cert.account_urls")),
     path("inbox/", include("cesi_cert.inbox_urls", namespace="inbox")),
-    path("portal/", include("applications.urls", namespace="portal")),
+    path("portal/", include((portal_patterns, "portal"))),
     # The workspaces: each app adds its pages to these lists as it arrives.
     path("auditor/", include((auditor_patterns, "auditor"))),
     path("committee/", include((committee_patterns, "committee"))),

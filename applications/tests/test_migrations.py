@@ -16,11 +16,23 @@ LICENCE_AT = datetime.datetime(2026, 1, 2, 3, 0, tzinfo=datetime.UTC)
 
 def _migrate(target):
     """Migrate the applications app to ``target``; the models as they are then (the other apps
-    stay at their latest migration, as their tables do)."""
+    stay at their latest migration, as their tables do, but for downstream apps unapplied with
+    it)."""
     executor = MigrationExecutor(connection)
     executor.migrate([target])
     executor.loader.build_graph()
-    others = [leaf for leaf in executor.loader.graph.leaf_nodes() if leaf[0] != target[0]]
+    graph = executor.loader.graph
+    before_target = set(graph.forwards_plan(target))
+    # Other apps at their latest, except those (downstream apps) that need a later migration
+    # of the target app: they were unapplied with it.
+    others = [
+        leaf
+        for leaf in graph.leaf_nodes()
+        if leaf[0] != target[0]
+        and not any(
+            node[0] == target[0] and node not in before_target for node in graph.forwards_plan(leaf)
+        )
+    ]
     return executor.loader.project_state([target, *others]).apps
 
 

@@ -133,6 +133,17 @@ SIGNUP_CONFIRMATION_HOURS = env.int("SIGNUP_CONFIRMATION_HOURS", default=48)
 # An invitation to act for an organisation can be accepted this long after it was sent.
 INVITATION_VALID_DAYS = env.int("INVITATION_VALID_DAYS", default=14)
 
+# --- evaluations (§3.2) ---------------------------------------------------------------------
+# ISO/IEC 17065 impartiality: nobody who consulted for or worked at an organisation within
+# this many years may evaluate it.
+CONFLICT_COOLING_OFF_YEARS = env.int("CONFLICT_COOLING_OFF_YEARS", default=2)
+# Days the organisation has to answer a nonconformity, by grade (§3.3.2.2 5: "按照赛西认证规定的
+# 时间要求"); the leader may set an earlier or later date on the finding itself.
+NONCONFORMITY_DUE_DAYS = {
+    "major": env.int("NONCONFORMITY_DUE_DAYS_MAJOR", default=30),
+    "minor": env.int("NONCONFORMITY_DUE_DAYS_MINOR", default=60),
+}
+
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

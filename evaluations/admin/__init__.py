@@ -1,0 +1,46 @@
+"""Staff screens for evaluations: read here, changed only by their actions and services."""
+
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from cesi_cert.admin_tools import ReadOnlyInlineMixin, ServiceOnlyAdminMixin, TransitionAdminMixin
+
+from ..actions import EVALUATION_ACTIONS
+from ..models import Evaluation, TeamMember
+
+
+class TeamInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = TeamMember
+    fields = ("person", "role", "man_days", "added_at", "removed_at", "removed_reason")
+
+
+@admin.register(Evaluation)
+class EvaluationAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+    action_set = EVALUATION_ACTIONS
+    view_on_site = False
+    list_display = ("reference", "organization", "scheme", "kind", "state", "starts_on")
+    list_filter = ("state", "kind", "scheme")
+    search_fields = ("reference", "organization__name_zh", "organization__credit_code")
+    list_select_related = ("organization", "scheme")
+    inlines = (TeamInline,)
+    fields = (
+        "reference",
+        "organization",
+        "scheme",
+        "application",
+        "kind",
+        "state",
+        "sites",
+        "starts_on",
+        "ends_on",
+        "plan",
+        "service_running_confirmed",
+        "planned_by",
+        "plan_notified_at",
+        "conclusion",
+        "conclusion_notes",
+        "organization_disagreement",
+        "reported_at",
+        "cancel_reason",
+    )
+    readonly_fields = fields

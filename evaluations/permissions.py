@@ -1,0 +1,41 @@
+"""Who may do what with evaluations (§3.2): named checks shared by transitions, services, views
+and the API, so the button a user sees is the action the service lets them run (STYLE §8)."""
+
+from __future__ import annotations
+
+from applications import permissions as application_permissions
+from cesi_cert.roles import Role, has_role
+
+
+def can_plan(user) -> bool:
+    """认证业务部 plans evaluations, assigns teams and notifies plans (SPEC "People")."""
+    return has_role(user, Role.CERTIFICATION_BUSINESS)
+
+
+def can_follow(user) -> bool:
+    """CB staff who see every evaluation (customer service follows; the business plans)."""
+    return has_role(user, Role.CERTIFICATION_BUSINESS, Role.CUSTOMER_SERVICE)
+
+
+def active_member(user, evaluation):
+    """``user``'s current place on ``evaluation``'s team, or ``None``."""
+    if not getattr(user, "is_authenticated", False) or evaluation.pk is None:
+        return None
+    return next(
+        (m for m in evaluation.active_members() if m.person_id == user.pk),
+        None,
+    )
+
+
+def is_on_team(user, evaluation) -> bool:
+    return active_member(user, evaluation) is not None
+
+
+def is_leader(user, evaluation) -> bool:
+    member = active_member(user, evaluation)
+    return member is not None and member.role == member.Role.LEADER
+
+
+def can_act_for_organization(user, evaluation) -> bool:
+    """An applicant member of the evaluated organisation (accepts the plan, answers findings)."""
+    return application_permissions.can_act_for(user, evaluation.organization)

@@ -1,0 +1,26 @@
+"""The permissions each role has on evaluations (written out in migration 0002 too)."""
+
+_MODELS = (
+    "evaluation",
+    "teammember",
+    "objection",
+    "nonconformity",
+    "auditorqualification",
+    "conflictdeclaration",
+)
+
+#: 认证业务部 plans and keeps the auditor register; 客户服务部 follows. Changes go through the
+#: services (the admin has no change form); "view" opens the admin pages.
+EVALUATION_GRANTS = {
+    "certification_business": [f"evaluations.view_{m}" for m in _MODELS],
+    "customer_service": [f"evaluations.view_{m}" for m in _MODELS],
+}
+
+
+def ensure_role_permissions() -> None:
+    """Give the role groups this app's permissions again (a flushed test database)."""
+    from django.apps import apps
+
+    from cesi_cert.migration_helpers import grant
+
+    grant(apps, EVALUATION_GRANTS)

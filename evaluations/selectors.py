@@ -1,0 +1,37 @@
+"""Read queries of evaluations, scoped to who may see them (another's id is a 404)."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from applications.models import Membership
+
+from . import permissions
+from .models import Evaluation, Nonconformity, TeamMember
+
+
+def evaluations_for(user) -> QuerySet[Evaluation]:
+    """Every evaluation for the CB staff who plan and follow them; those of their organisations
+    for applicants; those whose team they are on for auditors and experts."""
+    qs = Evaluation.objects.select_related(
+        "organization", "scheme", "application"
+    ).prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("person")))
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    on_team = TeamMember.objects.filter(person=user, removed_at__isnull=True).values("evaluation")
+    return qs.filter(Q(organization__in=mine) | Q(pk__in=on_team))
+
+
+def evaluations_on_team(user) -> QuerySet[Evaluation]:
+    """The evaluations ``user`` is on the team of now (the auditor workspace)."""
+    on_team = TeamMember.objects.filter(person=user, removed_at__isnull=True).values("evaluation")
+    return evaluations_for(user).filter(pk__in=on_team)
+
+
+def nonconformities_for(user) -> QuerySet[Nonconformity]:
+    return Nonconformity.objects.filter(evaluation__in=evaluations_for(user)).select_related(
+        "evaluation", "evaluation__organization"
+    )

@@ -1,0 +1,23 @@
+"""What every evaluation service shares."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+
+from applications.notices import org_name
+
+
+def team_people(evaluation):
+    """The active team's accounts (recipients of a notice to the team)."""
+    ids = [m.person_id for m in evaluation.active_members()]
+    return get_user_model().objects.filter(pk__in=ids, is_active=True)
+
+
+def organization_members(evaluation):
+    return get_user_model().objects.filter(
+        memberships__organization=evaluation.organization, is_active=True
+    )
+
+
+def notice_params(evaluation, **more) -> dict:
+    return {"ref": evaluation.reference, "org": org_name(evaluation.organization), **more}

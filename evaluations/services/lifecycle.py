@@ -1,0 +1,101 @@
+"""An evaluation is opened when its application's contract is signed (a reaction to
+``applications.signals.contract_signed``, acting as the system) and cancelled by the planners
+when it will not go on. (A contracted application cannot be withdrawn, so
+``application_withdrawn`` has nothing to cancel here.)"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Application
+from cesi_cert.db import unique_violation
+from cesi_cert.errors import invalid
+from cesi_cert.notifications import notify
+from cesi_cert.roles import Role, users_with_role
+from cesi_cert.transitions import begin, run_transition
+
+from .. import notices
+from ..models import Evaluation
+from ._common import notice_params, organization_members, team_people
+
+#: The evaluation kind of each application kind; a level increase is evaluated as an initial
+#: certification (§3.4.4).
+KIND_OF_APPLICATION = {
+    Application.Kind.INITIAL: Evaluation.Kind.INITIAL,
+    Application.Kind.RECERTIFICATION: Evaluation.Kind.RECERTIFICATION,
+    Application.Kind.EXTENSION: Evaluation.Kind.EXTENSION,
+    Application.Kind.LEVEL_CHANGE: Evaluation.Kind.INITIAL,
+}
+
+#: The reason the system gives when it opens an evaluation (the history row's change reason).
+OPENED_BY_EVENT = "applications.contract_signed"
+
+
+def _finalize_reference(evaluation: Evaluation) -> None:
+    """EV<year in China>-<id>, like the application references."""
+    evaluation.reference = f"EV{timezone.localtime(evaluation.created_at):%Y}-{evaluation.pk:05d}"
+    Evaluation.objects.filter(pk=evaluation.pk).update(reference=evaluation.reference)
+
+
+@transaction.atomic
+def evaluation_open_for_application(*, application: Application) -> Evaluation | None:
+    """Open the evaluation of a contracted application, for planning (the system acts).
+
+    A second call for the same application opens nothing: the database's
+    ``one_open_evaluation_per_application`` decides, so a repeated event is harmless.
+    """
+    if application.state != Application.State.CONTRACTED:
+        raise invalid(None, _("Only a contracted application is evaluated."))
+    evaluation = Evaluation(
+        organization=application.organization,
+        scheme=application.scheme,
+        application=application,
+        kind=KIND_OF_APPLICATION[application.kind],
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
+    )
+    evaluation._history_user = None
+    evaluation._change_reason = OPENED_BY_EVENT
+    try:
+        with transaction.atomic():
+            evaluation.save()
+    except IntegrityError as exc:
+        if unique_violation(exc, Evaluation, "one_open_evaluation_per_application"):
+            return None
+        raise
+    _finalize_reference(evaluation)
+    # §3.2.2.2: initial and recertification evaluations cover every site in scope.
+    evaluation.sites.set(application.sites.all())
+    contract = getattr(application, "contract", None)
+    notify(
+        users_with_role(Role.CERTIFICATION_BUSINESS),
+        notices.EVALUATION_OPENED,
+        params=notice_params(evaluation, contract=contract.number if contract else ""),
+        link=reverse("admin:evaluations_evaluation_change", args=[evaluation.pk]),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_cancel(*, evaluation: Evaluation, by, reason: str) -> Evaluation:
+    """Stop an evaluation that will not go on (withdrawn application, organisation gone …)."""
+    ev = begin(evaluation, "cancel", by)
+    if not (reason or "").strip():
+        raise invalid("reason", _("Say why the evaluation is cancelled."))
+    run_transition(ev, "cancel", by=by, reason=reason, cancel_reason=reason)
+    notify(
+        [*team_people(ev), *organization_members(ev)],
+        notices.EVALUATION_CANCELLED,
+        params=notice_params(ev, reason=reason),
+        link=ev.get_absolute_url(),
+    )
+    return ev
+
+
+def on_contract_signed(sender, application, contract, **kwargs) -> None:
+    """Receiver of ``applications.signals.contract_signed``."""
+    evaluation_open_for_application(application=application)
