@@ -8,12 +8,15 @@ from django.utils.translation import gettext_lazy as _
 def connect() -> None:
     from applications import signals as application_signals
     from applications.models import Application, ApplicationDocument, Organization
+    from cesi_cert import demo as demo_registry
     from cesi_cert import panels, scopes
     from cesi_cert.transitions import register_actions
 
-    from . import selectors, services
+    from . import demo, selectors, services
     from .actions import EVALUATION_ACTIONS, NONCONFORMITY_ACTIONS
     from .models import Evaluation, Nonconformity, TeamMember
+
+    demo_registry.register("evaluations", demo.seed, order=20)
 
     register_actions(Evaluation, EVALUATION_ACTIONS)
     register_actions(Nonconformity, NONCONFORMITY_ACTIONS)

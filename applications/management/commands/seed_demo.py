@@ -14,6 +14,7 @@ from django.db import transaction
 from applications import services
 from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
 from applications.reference_data import ensure_schemes
+from cesi_cert import demo
 from cesi_cert.models import User
 from cesi_cert.roles import STAFF_ROLES, Role, ensure_role_groups
 
@@ -45,6 +46,8 @@ class Command(BaseCommand):
             ensure_role_groups()
             users = {name: self._user(name, role, full, su) for name, role, full, su in DEMO_USERS}
             self._organizations(users)
+            # What the apps downstream add (the auditor's qualifications …).
+            demo.run_seeders(users)
         if not quiet:
             self.stdout.write(self.style.SUCCESS(f"Demo logins (password for all: {PASSWORD}):"))
             for name, role, full, _su in DEMO_USERS:
