@@ -50,6 +50,17 @@ def _missing(item) -> str | None:
             return f"Redis at {url} is not reachable"
     if item.get_closest_marker("browser") and not chromium_path():
         return "needs Debian's chromium package (apt-get install chromium)"
+    if item.get_closest_marker("pdf"):
+        from cesi_cert.pdf import PdfUnavailable, _weasyprint, cjk_font_families
+
+        try:
+            _weasyprint()
+        except PdfUnavailable:
+            return "needs Pango for WeasyPrint (apt-get install libpango-1.0-0 libpangoft2-1.0-0)"
+        if not cjk_font_families():
+            return "needs a CJK font (apt-get install fonts-noto-cjk)"
+        if not (shutil.which("pdffonts") and shutil.which("pdftotext")):
+            return "needs poppler-utils (apt-get install poppler-utils)"
     return None
 
 

@@ -8,6 +8,7 @@ class CesiCertConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from . import pdf  # noqa: F401 — registers the PDF system checks
         from .workspaces import register_inbox_panels
 
         register_inbox_panels()
