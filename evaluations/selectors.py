@@ -35,3 +35,13 @@ def nonconformities_for(user) -> QuerySet[Nonconformity]:
     return Nonconformity.objects.filter(evaluation__in=evaluations_for(user)).select_related(
         "evaluation", "evaluation__organization"
     )
+
+
+def audit_history_summary(user) -> dict:
+    """How many evaluations and man-days ``user`` has on record (the history panel)."""
+    from django.db.models import Count, Sum
+
+    from .exports import audit_history
+
+    totals = audit_history(user).aggregate(evaluations=Count("pk"), man_days=Sum("man_days"))
+    return {"evaluations": totals["evaluations"], "man_days": totals["man_days"] or 0}

@@ -1,8 +1,8 @@
 """Evaluation pages: the portal's (mounted under /portal/) and the auditor workspace's."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from .views import portal
+from .views import history, portal
 
 #: Mounted in the portal namespace by the root URLconf.
 portal_patterns = [
@@ -10,4 +10,6 @@ portal_patterns = [
 ]
 
 #: Mounted in the auditor namespace by the root URLconf.
-auditor_patterns: list = []
+auditor_patterns: list = [
+    re_path(r"^history\.(?P<fmt>csv|xlsx)$", history.audit_history, name="audit_history"),
+]

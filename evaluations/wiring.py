@@ -66,6 +66,16 @@ def connect() -> None:
     )
     panels.register(
         panels.Panel(
+            key="evaluations.history",
+            place=panels.Place.AUDITOR,
+            title=_("My audit history"),
+            template="evaluations/panels/history.html",
+            items=lambda user: [selectors.audit_history_summary(user)],
+            order=90,
+        )
+    )
+    panels.register(
+        panels.Panel(
             key="evaluations.organization",
             place=panels.Place.PORTAL,
             title=_("Evaluations"),
