@@ -1,0 +1,56 @@
+"""The report PDF carries every required section in Chinese, with embedded CJK fonts."""
+
+import datetime
+import subprocess
+
+import pytest
+
+from evaluations.models import Evaluation, Nonconformity, TeamMember
+from evaluations.report import report_pdf
+from evaluations.tests.factories import auditor, contracted_evaluation
+
+
+@pytest.mark.pdf
+@pytest.mark.django_db
+def test_the_report_has_every_section_and_chinese_fonts(tmp_path, cs_staff):
+    evaluation = contracted_evaluation(staff=cs_staff)
+    leader = auditor(evaluation.scheme, username="zhao", first_name="赵磊")
+    TeamMember.objects.create(evaluation=evaluation, person=leader, role="leader", man_days=2)
+    Nonconformity.objects.create(
+        evaluation=evaluation,
+        number=1,
+        clause="GB/T 27922 5.3",
+        grade="minor",
+        description="投诉记录未按时回访",
+        due_on=datetime.date(2026, 12, 31),
+        raised_by=leader,
+        state="verified",
+        correction="已补充回访",
+        corrective_action="修订回访程序",
+        verification="documents",
+        verified_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
+    )
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        starts_on=datetime.date(2026, 11, 10),
+        ends_on=datetime.date(2026, 11, 11),
+        conclusion="after_corrections",
+        state="reported",
+        reported_at=datetime.datetime(2026, 12, 2, tzinfo=datetime.UTC),
+    )
+    evaluation = Evaluation.objects.get(pk=evaluation.pk)
+    path = tmp_path / "report.pdf"
+    path.write_bytes(report_pdf(evaluation))
+    import shutil
+
+    from tests.e2e.test_applicant_signup import ARTIFACTS
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    shutil.copy(path, ARTIFACTS / "evaluation-report.pdf")
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout  # noqa: S603, S607
+    for section in ("评价组", "场所", "不符合项及其关闭", "结论", evaluation.reference, "赵磊"):
+        assert section in text, section
+    assert evaluation.scheme.standards in text
+    assert "投诉记录未按时回访" in text and "修订回访程序" in text
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout  # noqa: S603, S607
+    rows = [line for line in fonts.splitlines()[2:] if line.strip()]
+    assert rows and all(" yes " in row for row in rows) and any("CJK" in r for r in rows)
