@@ -44,3 +44,14 @@ def test_without_weasyprint_the_message_says_what_to_install(monkeypatch):
         render_pdf("cesi_cert/tests/pdf_sample.html", {"title": "x", "org": "y"})
     assert "libpango-1.0-0" in str(err.value) and "fonts-noto-cjk" in str(err.value)
     assert [w.id for w in check_pdf_support()] == ["cesi_cert.W001"]
+
+
+def test_a_host_without_a_chinese_font_is_warned_at_start_up(monkeypatch):
+    """A PDF without a CJK font shows boxes for Chinese: say so before anyone downloads one."""
+    from cesi_cert import pdf
+
+    monkeypatch.setattr(pdf, "_weasyprint", lambda: object())
+    monkeypatch.setattr(pdf, "cjk_font_families", lambda: ())
+    warnings = pdf.check_pdf_support()
+    assert [w.id for w in warnings] == ["cesi_cert.W002"]
+    assert "fonts-noto-cjk" in warnings[0].hint
