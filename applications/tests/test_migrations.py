@@ -14,6 +14,13 @@ SECOND = datetime.datetime(2026, 3, 9, 7, 30, tzinfo=datetime.UTC)
 LICENCE_AT = datetime.datetime(2026, 1, 2, 3, 0, tzinfo=datetime.UTC)
 
 
+def _migrate_everything():
+    """Put every app back at its latest migration (downstream apps were unapplied with the
+    target), so the transactional tests after this one find all their tables."""
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 def _migrate(target):
     """Migrate the applications app to ``target``; the models as they are then (the other apps
     stay at their latest migration, as their tables do, but for downstream apps unapplied with
@@ -37,7 +44,7 @@ def _migrate(target):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_first_submission_time_and_licence_upload_time_are_recovered():
+def test_first_submission_time_and_licence_upload_time_are_recovered(request):
     """Issue 6 item 16: a resubmission used to overwrite ``submitted_at``; the transition log
     kept every submission, so the migration puts the first one back and adds the last one."""
     old = _migrate(BEFORE)
@@ -105,6 +112,7 @@ def test_first_submission_time_and_licence_upload_time_are_recovered():
         TransitionLog.objects.filter(pk=row.pk).update(at=at)
 
     new = _migrate(AFTER)
+    request.addfinalizer(_migrate_everything)
     Application = new.get_model("applications", "Application")
     Organization = new.get_model("applications", "Organization")
     app = Application.objects.get(pk=app.pk)
