@@ -87,7 +87,7 @@ class AnswerForm(forms.Form):
 
 class VerifyForm(forms.Form):
     verification = forms.ChoiceField(
-        label=_("Verified"), choices=Nonconformity.Verification.choices
+        label=_("How it was verified"), choices=Nonconformity.Verification.choices
     )
 
 

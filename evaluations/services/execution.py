@@ -83,7 +83,8 @@ def evaluation_request_rectification(
     if errors:
         raise invalid_fields(errors)
     with translation.override(WORKING_LANGUAGE):  # the log is kept in the working language
-        reason = f"{findings.strip()}\n{_('Due on')} {due_on:%Y-%m-%d}"
+        due_label = _("Due on")
+        reason = f"{findings.strip()}\n{due_label} {due_on:%Y-%m-%d}"
     run_transition(ev, "request_rectification", by=by, reason=reason)
     notify(
         organization_members(ev),
@@ -131,9 +132,9 @@ def evaluation_start_on_site(
     with translation.override(WORKING_LANGUAGE):  # the log is kept in the working language
         lines = [str(_("Opening meeting: the plan is confirmed."))]
         if not _blank(attendees):
-            lines.append(f"{_('Attendees')}: {attendees.strip()}")
+            lines.append(_("Attendees: %(names)s") % {"names": attendees.strip()})
         if not _blank(restricted_areas):
-            lines.append(f"{_('Restricted areas')}: {restricted_areas.strip()}")
+            lines.append(_("Restricted areas: %(areas)s") % {"areas": restricted_areas.strip()})
     return run_transition(ev, "start_on_site", by=by, reason="\n".join(lines))
 
 
