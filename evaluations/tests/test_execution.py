@@ -382,3 +382,25 @@ def test_an_unanswered_nonconformity_past_its_due_date_is_overdue():
     assert not nc.is_overdue
     with time_machine.travel(datetime.datetime(2099, 2, 1, 12, tzinfo=datetime.UTC), tick=False):
         assert nc.is_overdue
+
+
+@pytest.mark.django_db
+def test_a_number_taken_meanwhile_is_drawn_again(monkeypatch):
+    """The database's one_number_per_nonconformity decides: a stale "last number" (another
+    auditor's insert in between) collides, and the service draws the next one."""
+    from django.db.models.query import QuerySet
+
+    visit = notified_evaluation()
+    on_site(visit)
+    raise_nc(visit)
+    real = QuerySet.aggregate
+    stale = iter([{"n": 0}])  # the first read misses NC01
+
+    def aggregate(self, *args, **kwargs):
+        if self.model is Nonconformity:
+            return next(stale, None) or real(self, *args, **kwargs)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(QuerySet, "aggregate", aggregate)
+    assert raise_nc(visit, by=visit.leader).number == 2
+    assert next(stale, None) is None  # the stale read happened and collided

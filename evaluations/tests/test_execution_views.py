@@ -255,10 +255,16 @@ def test_the_nonconformity_transitions_over_the_api(visit):
 
 
 @pytest.mark.django_db
-def test_the_planner_who_leads_cannot_verify_over_the_api(visit):
+def test_the_planner_who_leads_cannot_verify_over_the_api(client, visit):
     nc = answer(raise_nc(visit), visit.applicant)
+    client.force_login(visit.leader)
+    page = reverse("auditor:evaluation", args=[visit.evaluation.pk])
+    assert 'data-action="verify"' in client.get(page).content.decode()
     Evaluation.objects.filter(pk=visit.evaluation.pk).update(planned_by=visit.leader)
     assert transition(visit.leader, nc, "verify", {"verification": "documents"}).status_code == 403
+    # The workspace does not offer the button it would refuse.
+    html = client.get(page).content.decode()
+    assert 'data-action="verify"' not in html and 'data-action="send_back"' in html
 
 
 @pytest.mark.django_db

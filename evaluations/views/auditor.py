@@ -45,6 +45,15 @@ def get_nonconformity(request, pk) -> Nonconformity:
     )
 
 
+def _nc_buttons(action_set, nc, user):
+    """The nonconformity's buttons, without "verify" for whoever planned the evaluation
+    (segregation of duties: the service refuses it, so the button is not offered)."""
+    actions = action_set.available(nc, user)
+    if nc.evaluation.planned_by_id == user.pk:
+        actions = [a for a in actions if a.name != "verify"]
+    return actions
+
+
 def _page(request, evaluation, form):
     user = request.user
     ncs = list(evaluation.nonconformities.select_related("raised_by").order_by("number"))
@@ -65,7 +74,7 @@ def _page(request, evaluation, form):
             "sites": list(evaluation.sites.all()),
             "documents": documents,
             "actions": actions_for(evaluation).available(evaluation, user),
-            "nonconformities": [(nc, nc_actions.available(nc, user)) for nc in ncs],
+            "nonconformities": [(nc, _nc_buttons(nc_actions, nc, user)) for nc in ncs],
             "raise_form": form,
             "can_raise": evaluation.state
             in (Evaluation.State.ON_SITE, Evaluation.State.AWAITING_CORRECTIONS),
