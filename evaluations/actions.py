@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.transitions import Action, ActionSet, RequiredReasonForm
 
 from . import services
+from .forms import execution as execution_forms
 
 EVALUATION_ACTIONS = ActionSet(
     field_name="state",
@@ -18,7 +19,68 @@ EVALUATION_ACTIONS = ActionSet(
             RequiredReasonForm,
             style="danger",
         ),
+        Action(
+            "start_document_review",
+            _("Start the document review"),
+            services.evaluation_start_document_review,
+        ),
+        Action(
+            "request_rectification",
+            _("Request document rectification"),
+            services.evaluation_request_rectification,
+            execution_forms.RectificationForm,
+            style="secondary",
+        ),
+        Action(
+            "resubmit_documents",
+            _("Hand in the corrected documents"),
+            services.evaluation_resubmit_documents,
+            execution_forms.ResubmitForm,
+        ),
+        Action(
+            "start_on_site",
+            _("Hold the opening meeting and start on site"),
+            services.evaluation_start_on_site,
+            execution_forms.OpeningMeetingForm,
+        ),
+        Action(
+            "close_on_site",
+            _("Close the visit to wait for corrective actions"),
+            services.evaluation_close_on_site,
+            execution_forms.CloseOnSiteForm,
+            style="secondary",
+        ),
+        Action(
+            "submit_report",
+            _("Submit the evaluation report"),
+            services.evaluation_submit_report,
+            execution_forms.SubmitReportForm,
+        ),
     ],
 )
 
-NONCONFORMITY_ACTIONS = ActionSet(field_name="state", subject="nonconformity", actions=[])
+NONCONFORMITY_ACTIONS = ActionSet(
+    field_name="state",
+    subject="nonconformity",
+    actions=[
+        Action(
+            "answer",
+            _("Answer the nonconformity"),
+            services.nonconformity_answer,
+            execution_forms.AnswerForm,
+        ),
+        Action(
+            "verify",
+            _("Verify the corrective action"),
+            services.nonconformity_verify,
+            execution_forms.VerifyForm,
+        ),
+        Action(
+            "send_back",
+            _("Send the answer back"),
+            services.nonconformity_send_back,
+            RequiredReasonForm,
+            style="danger",
+        ),
+    ],
+)

@@ -2,14 +2,46 @@
 
 from django.urls import path, re_path
 
-from .views import history, portal
+from .views import auditor, history, portal, portal_findings
 
 #: Mounted in the portal namespace by the root URLconf.
 portal_patterns = [
     path("evaluations/<int:pk>/", portal.evaluation_detail, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/actions/<slug:name>/",
+        portal_findings.EvaluationActionView.as_view(),
+        name="evaluation_action",
+    ),
+    path(
+        "nonconformities/<int:pk>/actions/<slug:name>/",
+        portal_findings.NonconformityActionView.as_view(),
+        name="nonconformity_action",
+    ),
 ]
 
 #: Mounted in the auditor namespace by the root URLconf.
 auditor_patterns: list = [
     re_path(r"^history\.(?P<fmt>csv|xlsx)$", history.audit_history, name="audit_history"),
+    path("evaluations/<int:pk>/", auditor.evaluation_detail, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/actions/<slug:name>/",
+        auditor.EvaluationActionView.as_view(),
+        name="evaluation_action",
+    ),
+    path(
+        "evaluations/<int:pk>/nonconformities/",
+        auditor.nonconformity_create,
+        name="nonconformity_create",
+    ),
+    path(
+        "evaluations/<int:pk>/documents/<int:document_pk>/",
+        auditor.document_download,
+        name="document_download",
+    ),
+    path(
+        "nonconformities/<int:pk>/actions/<slug:name>/",
+        auditor.NonconformityActionView.as_view(),
+        name="nonconformity_action",
+    ),
+    path("verification/", auditor.verification_queue, name="verification_queue"),
 ]

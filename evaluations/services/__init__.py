@@ -1,5 +1,17 @@
 """Every action on evaluations: the only writers of their state (STYLE §3)."""
 
+from .execution import (
+    evaluation_close_on_site,
+    evaluation_request_rectification,
+    evaluation_resubmit_documents,
+    evaluation_start_document_review,
+    evaluation_start_on_site,
+    evaluation_submit_report,
+    nonconformity_answer,
+    nonconformity_raise,
+    nonconformity_send_back,
+    nonconformity_verify,
+)
 from .lifecycle import (
     evaluation_cancel,
     evaluation_open_for_application,
@@ -7,6 +19,16 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "evaluation_close_on_site",
+    "evaluation_request_rectification",
+    "evaluation_resubmit_documents",
+    "evaluation_start_document_review",
+    "evaluation_start_on_site",
+    "evaluation_submit_report",
+    "nonconformity_answer",
+    "nonconformity_raise",
+    "nonconformity_send_back",
+    "nonconformity_verify",
     "evaluation_cancel",
     "evaluation_open_for_application",
     "on_contract_signed",
