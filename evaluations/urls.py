@@ -7,6 +7,11 @@ from .views import portal
 #: Mounted in the portal namespace by the root URLconf.
 portal_patterns = [
     path("evaluations/<int:pk>/", portal.evaluation_detail, name="evaluation"),
+    path(
+        "evaluations/<int:pk>/team/<int:member_pk>/object/",
+        portal.evaluation_object,
+        name="evaluation_object",
+    ),
 ]
 
 #: Mounted in the auditor namespace by the root URLconf.
