@@ -428,3 +428,20 @@ def test_planners_keep_the_register_through_the_admin(client, planner, org):
     assert response.status_code == 302, response.content.decode()[:2000]
     qualification = person.qualifications.get()
     assert qualification.history.first().history_user == planner
+
+
+@pytest.mark.django_db
+def test_refusals_and_the_portal_are_chinese_by_default(
+    client, notified, applicant, planner, settings
+):
+    from django.utils import translation
+
+    settings.LANGUAGE_CODE = "zh-hans"  # production's default (tests run in English)
+
+    person = UserFactory(username="no-qualification", role=Role.AUDITOR)
+    with translation.override("zh-hans"):
+        err = refusal(add, evaluation=notified, planner=planner, person=person)
+        assert f"{person_name(person)} 在评价日期" in str(err.message)
+    client.force_login(applicant)
+    page = client.get(reverse("portal:evaluation", args=[notified.pk])).content.decode()
+    assert "评价计划和评价组" in page and "对该成员提出异议" in page and "组长" in page
