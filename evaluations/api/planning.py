@@ -8,7 +8,7 @@ or 409 in ``cesi_cert.api``.
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status
@@ -27,9 +27,19 @@ from cesi_cert.api import (
 from cesi_cert.limits import NOTE
 from cesi_cert.roles import Role, users_with_role
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..actions import EVALUATION_ACTIONS
 from ..models import Evaluation, Objection, TeamMember
+
+
+def team_visible(user, evaluation) -> bool:
+    """The organisation sees the team once the plan is notified (§3.2.2.4), as in the portal."""
+    return (
+        evaluation.plan_notified_at is not None
+        or permissions.can_follow(user)
+        or permissions.is_on_team(user, evaluation)
+    )
+
 
 # --- serializers ---------------------------------------------------------------------------
 
@@ -81,6 +91,9 @@ class EvaluationSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(TeamMemberSerializer(many=True))
     def get_team(self, evaluation) -> list:
+        request = self.context.get("request")
+        if not team_visible(getattr(request, "user", None), evaluation):
+            return []
         return TeamMemberSerializer(evaluation.active_members(), many=True).data
 
 
@@ -171,12 +184,17 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return TeamMember.objects.none()
-        return (
-            TeamMember.objects.filter(evaluation__in=selectors.evaluations_for(self.request.user))
-            .select_related("person", "evaluation")
-            .prefetch_related(
-                Prefetch("evaluation__team", queryset=TeamMember.objects.select_related("person"))
+        user = self.request.user
+        qs = TeamMember.objects.filter(evaluation__in=selectors.evaluations_for(user))
+        if not permissions.can_follow(user):
+            # The organisation sees the team once the plan is notified, as in the portal.
+            on_team = TeamMember.objects.filter(person=user, removed_at__isnull=True)
+            qs = qs.filter(
+                Q(evaluation__plan_notified_at__isnull=False)
+                | Q(evaluation__in=on_team.values("evaluation"))
             )
+        return qs.select_related("person", "evaluation").prefetch_related(
+            Prefetch("evaluation__team", queryset=TeamMember.objects.select_related("person"))
         )
 
     def create(self, request, *args, **kwargs):

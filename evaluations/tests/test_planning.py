@@ -445,3 +445,13 @@ def test_refusals_and_the_portal_are_chinese_by_default(
     client.force_login(applicant)
     page = client.get(reverse("portal:evaluation", args=[notified.pk])).content.decode()
     assert "评价计划和评价组" in page and "对该成员提出异议" in page and "组长" in page
+
+
+@pytest.mark.django_db
+def test_the_organisation_sees_the_team_only_once_the_plan_is_notified(planned, planner, applicant):
+    api = APIClient()
+    api.force_authenticate(applicant)
+    assert api.get(reverse("evaluation-detail", args=[planned.pk])).json()["team"] == []
+    assert api.get(reverse("team-member-list")).json()["results"] == []
+    services.evaluation_notify_plan(evaluation=planned, by=planner)
+    assert len(api.get(reverse("evaluation-detail", args=[planned.pk])).json()["team"]) == 2
