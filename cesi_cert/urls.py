@@ -10,7 +10,7 @@ from rest_framework.routers import DefaultRouter
 from applications import urls as application_urls
 from applications.api import urls as application_api
 from evaluations import urls as evaluation_urls
-from evaluations.api import findings as evaluation_findings_api
+from evaluations.api import urls as evaluation_api
 
 from . import health, views, workspaces
 from .api_tokens import ObtainTokenApi
@@ -27,7 +27,7 @@ committee_patterns = [path("", workspaces.committee_home, name="home")]
 # Everything under /api/v1/ (SPEC "Public contract"): each app registers its viewsets.
 api_router = DefaultRouter()
 application_api.register(api_router)
-evaluation_findings_api.register(api_router)
+evaluation_api.register(api_router)
 api_patterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
     path("", include(api_router.urls)),

@@ -6,12 +6,23 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.transitions import Action, ActionSet, RequiredReasonForm
 
 from . import services
+from .forms import NotifyPlanForm
 from .forms import execution as execution_forms
 
 EVALUATION_ACTIONS = ActionSet(
     field_name="state",
     subject="evaluation",
     actions=[
+        Action(
+            "notify_plan",
+            _("Notify the plan"),
+            services.evaluation_notify_plan,
+            NotifyPlanForm,
+            help_text=_(
+                "§3.2.2.4: the organisation and the team are notified of the dates, sites, plan "
+                "and team; the organisation may object to a member until the visit starts."
+            ),
+        ),
         Action(
             "cancel",
             _("Cancel the evaluation"),

@@ -10,9 +10,15 @@ _MODELS = (
 )
 
 #: 认证业务部 plans and keeps the auditor register; 客户服务部 follows. Changes go through the
-#: services (the admin has no change form); "view" opens the admin pages.
+#: services; "view" opens the admin pages, and the register's add/change forms save through
+#: ``services.register`` (migration 0003).
 EVALUATION_GRANTS = {
-    "certification_business": [f"evaluations.view_{m}" for m in _MODELS],
+    "certification_business": [f"evaluations.view_{m}" for m in _MODELS]
+    + [
+        f"evaluations.{verb}_{m}"
+        for m in ("auditorqualification", "conflictdeclaration")
+        for verb in ("add", "change")
+    ],
     "customer_service": [f"evaluations.view_{m}" for m in _MODELS],
 }
 

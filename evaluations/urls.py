@@ -17,6 +17,11 @@ portal_patterns = [
         portal_findings.NonconformityActionView.as_view(),
         name="nonconformity_action",
     ),
+    path(
+        "evaluations/<int:pk>/team/<int:member_pk>/object/",
+        portal.evaluation_object,
+        name="evaluation_object",
+    ),
 ]
 
 #: Mounted in the auditor namespace by the root URLconf.

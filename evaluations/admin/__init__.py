@@ -3,10 +3,16 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from cesi_cert.admin_tools import ReadOnlyInlineMixin, ServiceOnlyAdminMixin, TransitionAdminMixin
+from cesi_cert.admin_tools import (
+    ObjectActionsMixin,
+    ReadOnlyInlineMixin,
+    ServiceOnlyAdminMixin,
+    TransitionAdminMixin,
+)
 
 from ..actions import EVALUATION_ACTIONS
 from ..models import Evaluation, TeamMember
+from .planning import PLANNING_ACTIONS, ObjectionInline
 
 
 class TeamInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -15,14 +21,18 @@ class TeamInline(ReadOnlyInlineMixin, admin.TabularInline):
 
 
 @admin.register(Evaluation)
-class EvaluationAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+class EvaluationAdmin(
+    ObjectActionsMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
+):
     action_set = EVALUATION_ACTIONS
+    object_actions = PLANNING_ACTIONS
+    change_form_template = "admin/evaluations/evaluation/change_form.html"
     view_on_site = False
     list_display = ("reference", "organization", "scheme", "kind", "state", "starts_on")
     list_filter = ("state", "kind", "scheme")
     search_fields = ("reference", "organization__name_zh", "organization__credit_code")
     list_select_related = ("organization", "scheme")
-    inlines = (TeamInline,)
+    inlines = (TeamInline, ObjectionInline)
     fields = (
         "reference",
         "organization",

@@ -1,0 +1,1 @@
+"""The evaluations app's collections under /api/v1/ (SPEC "Public contract")."""

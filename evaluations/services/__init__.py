@@ -17,6 +17,20 @@ from .lifecycle import (
     evaluation_open_for_application,
     on_contract_signed,
 )
+from .planning import (
+    evaluation_notify_plan,
+    evaluation_plan,
+    objection_raise,
+    objection_resolve,
+    team_member_add,
+    team_member_remove,
+    team_member_replace,
+)
+from .register import (
+    conflict_declaration_save,
+    eligibility_problems,
+    qualification_save,
+)
 
 __all__ = [
     "evaluation_close_on_site",
@@ -32,4 +46,14 @@ __all__ = [
     "evaluation_cancel",
     "evaluation_open_for_application",
     "on_contract_signed",
+    "evaluation_notify_plan",
+    "evaluation_plan",
+    "objection_raise",
+    "objection_resolve",
+    "team_member_add",
+    "team_member_remove",
+    "team_member_replace",
+    "conflict_declaration_save",
+    "eligibility_problems",
+    "qualification_save",
 ]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from cesi_cert.errors import DomainError
 from cesi_cert.transitions import transition_log
-from cesi_cert.web import applicant_required
+from cesi_cert.web import applicant_required, refused
 
-from .. import selectors
+from .. import permissions, selectors, services
+from ..forms import ObjectionForm
 from ..models import Evaluation
+from ..services.planning import objections_open
 
 
 def get_evaluation(request, pk) -> Evaluation:
@@ -19,16 +25,63 @@ def get_evaluation(request, pk) -> Evaluation:
         raise Http404 from None
 
 
-@applicant_required
-def evaluation_detail(request, pk):
-    evaluation = get_evaluation(request, pk)
+def _render_detail(request, evaluation, *, bound=None):
+    """``bound``: ``(member_pk, form)`` of an objection form sent back with its errors."""
+    team = evaluation.active_members()
+    may_object = objections_open(evaluation) and permissions.can_act_for_organization(
+        request.user, evaluation
+    )
+    open_about = {o.member_id for o in evaluation.objections.all() if o.resolved_at is None}
+    rows = []
+    for member in team:
+        form = None
+        if may_object and member.pk not in open_about:
+            form = (
+                bound[1]
+                if bound and bound[0] == member.pk
+                else ObjectionForm(prefix=f"m{member.pk}")
+            )
+        rows.append({"member": member, "objection_form": form})
     return render(
         request,
         "evaluations/portal/evaluation_detail.html",
         {
             "evaluation": evaluation,
             "organization": evaluation.organization,
-            "team": evaluation.active_members(),
+            "team": team,
+            "team_rows": rows,
+            "sites": list(evaluation.sites.all()),
+            "objections": list(evaluation.objections.select_related("member__person")),
             "timeline": transition_log(evaluation),
         },
     )
+
+
+@applicant_required
+def evaluation_detail(request, pk):
+    return _render_detail(request, get_evaluation(request, pk))
+
+
+@applicant_required
+@require_POST
+def evaluation_object(request, pk, member_pk):
+    """§3.2.2.4: the organisation objects to a member of the notified team."""
+    evaluation = get_evaluation(request, pk)
+    member = next((m for m in evaluation.active_members() if m.pk == member_pk), None)
+    if member is None:
+        raise Http404
+    form = ObjectionForm(request.POST, prefix=f"m{member.pk}")
+    if form.is_valid():
+        try:
+            services.objection_raise(member=member, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            response = refused(request, form, err, evaluation.get_absolute_url())
+            if response is not None:
+                return response
+        else:
+            messages.success(
+                request,
+                _("Your objection is sent; the certification body will answer it."),
+            )
+            return redirect(evaluation.get_absolute_url())
+    return _render_detail(request, evaluation, bound=(member.pk, form))

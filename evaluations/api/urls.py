@@ -1,0 +1,10 @@
+"""The evaluations app's collections under /api/v1/ (SPEC "Public contract")."""
+
+from . import findings, planning
+
+
+def register(router):
+    """Mount this app's viewsets on the shared /api/v1/ router."""
+    router.register("evaluations", planning.EvaluationViewSet, basename="evaluation")
+    router.register("team-members", planning.TeamMemberViewSet, basename="team-member")
+    findings.register(router)
