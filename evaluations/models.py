@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from applications.models import Application, Organization, Scheme, Site
 from cesi_cert import limits
+from cesi_cert.files import private_storage
 
 from . import permissions
 
@@ -128,6 +129,12 @@ class ConflictDeclaration(models.Model):
 # --- the evaluation -----------------------------------------------------------------------
 
 
+def _report_upload_to(instance, filename):
+    from cesi_cert.files import random_name
+
+    return random_name(f"evaluations/{instance.pk}", "pdf")
+
+
 class Evaluation(ConcurrentTransitionMixin, models.Model):
     """One evaluation of an organisation for a scheme (§3.2): planned, notified, reviewed on
     paper (initial certification), done on site, and reported to the CB."""
@@ -230,6 +237,10 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         _("the organisation's disagreement"), blank=True, **limits.bounded_text(limits.NOTE)
     )
     reported_at = models.DateTimeField(_("reported"), null=True, blank=True)
+    # Rendered once when the report is submitted (evaluations.services.report) and kept.
+    report_pdf = models.FileField(
+        _("report (PDF)"), storage=private_storage, upload_to=_report_upload_to, blank=True
+    )
     cancel_reason = models.TextField(
         _("reason for cancelling"), blank=True, **limits.bounded_text(limits.NOTE)
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from .views import auditor, history, portal, portal_findings
+from .views import auditor, history, portal, portal_findings, report
 
 #: Mounted in the portal namespace by the root URLconf.
 portal_patterns = [
@@ -49,4 +49,5 @@ auditor_patterns: list = [
         name="nonconformity_action",
     ),
     path("verification/", auditor.verification_queue, name="verification_queue"),
+    path("evaluations/<int:pk>/report.pdf", report.report_download, name="evaluation_report"),
 ]

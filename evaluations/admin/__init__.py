@@ -1,6 +1,9 @@
 """Staff screens for evaluations: read here, changed only by their actions and services."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import (
@@ -51,6 +54,14 @@ class EvaluationAdmin(
         "conclusion_notes",
         "organization_disagreement",
         "reported_at",
+        "report_link",
         "cancel_reason",
     )
     readonly_fields = fields
+
+    @admin.display(description=_("report (PDF)"))
+    def report_link(self, evaluation):
+        if evaluation.state != Evaluation.State.REPORTED:
+            return "—"
+        url = reverse("auditor:evaluation_report", args=[evaluation.pk])
+        return format_html('<a href="{}" data-testid="report-pdf">{}</a>', url, _("Download"))

@@ -30,6 +30,7 @@ from cesi_cert.transitions import begin, lock, run_transition
 from .. import notices, permissions, signals
 from ..models import Evaluation, Nonconformity, TeamMember
 from ._common import notice_params, organization_members
+from .report import queue_report_rendering
 
 #: §3.2.2: the leader hears that corrected documents are in. (Declared here rather than in
 #: ``notices`` only to keep this slice's changes in its own files; it moves there on merge.)
@@ -247,6 +248,7 @@ def evaluation_submit_report(
         link=reverse("admin:evaluations_evaluation_change", args=[ev.pk]),
     )
     events.send_on_commit(signals.report_submitted, sender=Evaluation, evaluation=ev)
+    queue_report_rendering(ev)
     return ev
 
 

@@ -54,3 +54,35 @@ def test_the_report_has_every_section_and_chinese_fonts(tmp_path, cs_staff):
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout  # noqa: S603, S607
     rows = [line for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and all(" yes " in row for row in rows) and any("CJK" in r for r in rows)
+
+
+@pytest.mark.pdf
+@pytest.mark.django_db
+def test_submitting_the_report_stores_its_pdf_once_for_the_team_and_staff(
+    client, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from applications.tests.factories import UserFactory
+    from cesi_cert.roles import Role
+    from evaluations import services
+    from evaluations.tests.test_execution import notified_evaluation, on_site
+
+    visit = notified_evaluation()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.evaluation_submit_report(
+            evaluation=on_site(visit), by=visit.leader, conclusion="recommend"
+        )
+    evaluation = Evaluation.objects.get(pk=visit.evaluation.pk)
+    assert evaluation.report_pdf.name.endswith(".pdf")  # rendered after the commit, stored
+    url = f"/auditor/evaluations/{evaluation.pk}/report.pdf"
+    with mock.patch("evaluations.report.render_pdf") as render:
+        client.force_login(visit.leader)
+        response = client.get(url)
+        assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+        assert b"".join(response.streaming_content).startswith(b"%PDF")
+        client.force_login(UserFactory(role=Role.CERTIFICATION_BUSINESS))
+        assert client.get(url).status_code == 200
+        render.assert_not_called()  # served from storage, never rendered again
+    client.force_login(auditor(evaluation.scheme, username="not-on-the-team"))
+    assert client.get(url).status_code == 404
