@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -143,7 +144,8 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         INITIAL = "initial", _("Initial certification")
         SURVEILLANCE = "surveillance", _("Surveillance")
         RECERTIFICATION = "recertification", _("Recertification")
-        CHANGE = "change", _("Change")
+        # A context: Django's admin has its own "Change" (修改).
+        CHANGE = "change", pgettext_lazy("evaluation kind", "Change")
         EXTENSION = "extension", _("Scope extension")
         SPECIAL = "special", _("Special evaluation")
 
@@ -198,7 +200,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     state = FSMField(
         _("state"), default=State.PLANNING, choices=State.choices, protected=True, db_index=True
     )
-    reference = models.CharField(_("reference"), max_length=32, unique=True)
+    reference = models.CharField(_("evaluation number"), max_length=32, unique=True)
     sites = models.ManyToManyField(Site, verbose_name=_("sites"), blank=True, related_name="+")
     starts_on = models.DateField(_("visit starts"), null=True, blank=True)
     ends_on = models.DateField(_("visit ends"), null=True, blank=True)
@@ -517,7 +519,8 @@ class Nonconformity(ConcurrentTransitionMixin, models.Model):
         MINOR = "minor", _("Minor")
 
     class State(models.TextChoices):
-        OPEN = "open", _("Open")
+        # A context: "Open" is also the inbox's link (查看).
+        OPEN = "open", pgettext_lazy("nonconformity state", "Open")
         ANSWERED = "answered", _("Answered")
         RETURNED = "returned", _("Sent back")
         VERIFIED = "verified", _("Verified")
