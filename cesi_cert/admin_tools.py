@@ -194,7 +194,11 @@ class ObjectActionsMixin:
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         if obj is not None:
             context["object_action_links"] = [
-                {"url": admin_url(self, action.name, obj.pk), "title": action.title}
+                {
+                    "url": admin_url(self, action.name, obj.pk),
+                    "title": action.title,
+                    "name": action.name,
+                }
                 for action in self.object_actions
                 if action.in_object_tools and action.allowed(request.user, obj)
             ]
