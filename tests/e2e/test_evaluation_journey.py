@@ -37,6 +37,12 @@ def fits_phone(page):
     assert width <= PHONE, f"{page.url} is {width}px wide on a {PHONE}px screen"
 
 
+def follow(page, target):
+    """Click a link (a selector or a locator) and wait for the page it opens."""
+    with page.expect_navigation():
+        (page.locator(target) if isinstance(target, str) else target).click()
+
+
 def confirm(page, name):
     """On a workspace or portal action page: press "Confirm: …" and wait for the next page."""
     with page.expect_navigation():
@@ -110,12 +116,12 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     page.wait_for_url(workspace)
     fits_phone(page)
 
-    page.click('[data-action="start_document_review"]')
+    follow(page, '[data-action="start_document_review"]')
     fits_phone(page)
     confirm(page, "start_document_review")
     assert page.locator("h1 [data-state]").get_attribute("data-state") == "document_review"
 
-    page.click('[data-action="start_on_site"]')
+    follow(page, '[data-action="start_on_site"]')
     fits_phone(page)
     page.fill("#id_attendees", "林晓（组长）、企业负责人")
     page.check("#id_plan_confirmed")
@@ -142,7 +148,7 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     page.goto(f"{base}/portal/evaluations/{ev.pk}/")
     card = page.locator(f'[data-nonconformity="{nc.pk}"]')
     assert "投诉处理台账缺少回访记录" in card.inner_text()
-    card.locator('[data-action="answer"]').click()
+    follow(page, card.locator('[data-action="answer"]'))
     page.fill("#id_correction", "补做3份回访并记录")
     page.fill("#id_root_cause", "回访职责未落实到人")
     page.fill("#id_corrective_action", "修订投诉处理程序，指定专人每周回访")
@@ -161,20 +167,20 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     fits_phone(page)
     card = page.locator(f'[data-nonconformity="{nc.pk}"]')
     assert "修订投诉处理程序，指定专人每周回访" in card.inner_text()  # the answer
-    card.locator('[data-action="verify"]').click()
+    follow(page, card.locator('[data-action="verify"]'))
     fits_phone(page)
     page.select_option("#id_verification", "documents")
     confirm(page, "verify")
     nc.refresh_from_db()
     assert nc.state == Nonconformity.State.VERIFIED
 
-    page.click('[data-action="close_on_site"]')
+    follow(page, '[data-action="close_on_site"]')
     fits_phone(page)
     assert page.input_value("#id_conclusion") == Evaluation.Conclusion.AFTER_CORRECTIONS
     confirm(page, "close_on_site")
     assert page.locator("h1 [data-state]").get_attribute("data-state") == "awaiting_corrections"
 
-    page.click('[data-action="submit_report"]')
+    follow(page, '[data-action="submit_report"]')
     fits_phone(page)
     confirm(page, "submit_report")
     assert page.locator("h1 [data-state]").get_attribute("data-state") == "reported"
