@@ -455,3 +455,14 @@ def test_the_organisation_sees_the_team_only_once_the_plan_is_notified(planned, 
     assert api.get(reverse("team-member-list")).json()["results"] == []
     services.evaluation_notify_plan(evaluation=planned, by=planner)
     assert len(api.get(reverse("evaluation-detail", args=[planned.pk])).json()["team"]) == 2
+
+
+@pytest.mark.django_db
+def test_the_objection_hint_shows_only_while_one_may_object(client, notified, applicant):
+    """Once the visit started, the portal no longer invites an objection it would refuse."""
+    hint = "until the visit starts"
+    client.force_login(applicant)
+    url = reverse("portal:evaluation", args=[notified.pk])
+    assert hint in client.get(url).content.decode()
+    type(notified).objects.filter(pk=notified.pk).update(state="on_site")
+    assert hint not in client.get(url).content.decode()

@@ -48,6 +48,7 @@ def _render_detail(request, evaluation, *, bound=None):
         {
             "evaluation": evaluation,
             "organization": evaluation.organization,
+            "may_object": may_object,
             "team": team,
             "team_rows": rows,
             "sites": list(evaluation.sites.all()),
