@@ -65,3 +65,23 @@ def test_a_list_page_costs_the_same_with_3_and_with_12_evaluations(who, url):
 
     assert few == more, f"{url}: {few} queries with 3 evaluations, {more} with 12 (an N+1)"
     assert more <= MAX_QUERIES, f"{url}: {more} queries"
+
+
+@pytest.mark.django_db
+def test_the_admin_evaluation_page_costs_the_same_with_a_larger_team():
+    from evaluations.models import TeamMember
+
+    staff = UserFactory(username="kefu", role=Role.CUSTOMER_SERVICE)
+    leader = UserFactory(username="leader", role=Role.AUDITOR)
+    (ev,) = many_evaluations(1, organizations=[OrganizationFactory()], leader=leader, staff=staff)
+    client = Client()
+    client.force_login(staff)
+    url = f"/admin/evaluations/evaluation/{ev.pk}/change/"
+    client.get(url)
+    few = count_queries(client, url)
+    TeamMember.objects.bulk_create(
+        TeamMember(evaluation=ev, person=UserFactory(), role=TeamMember.Role.OBSERVER)
+        for _ in range(4)
+    )
+    # A change page reads more than a list (inlines, object actions, the timeline): 15 at most.
+    assert count_queries(client, url) == few <= 15
