@@ -1,9 +1,10 @@
 """Time the busiest pages and count their queries with many applications on file.
 
-    .venv/bin/python bench/pages.py [--applications 2000] [--repeat 20]
+    .venv/bin/python bench/pages.py [--applications 2000] [--evaluations 200] [--repeat 20]
 
 Builds a throw-away SQLite database (or the one DATABASE_URL names, in a test database), fills
-it with organisations and applications through the factories, then requests each page with
+it with organisations and applications through the factories, and evaluations (each with a
+leader, an auditor and two nonconformities) in bulk, then requests each page with
 Django's test client and prints the median and 95th-percentile time and the query count.
 """
 
@@ -21,6 +22,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cesi_cert.settings.test")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=2000)
+    parser.add_argument("--evaluations", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
@@ -44,7 +46,7 @@ def run(args, connection, CaptureQueriesContext) -> None:
     from django.test import Client
     from rest_framework.test import APIClient
 
-    from applications.models import Application
+    from applications.models import Application, Scheme
     from applications.tests.factories import (
         ApplicationFactory,
         OrganizationFactory,
@@ -53,6 +55,8 @@ def run(args, connection, CaptureQueriesContext) -> None:
         applicant_of,
     )
     from cesi_cert.roles import Role
+    from evaluations.models import Evaluation
+    from evaluations.tests.factories import auditor, many_evaluations
 
     started = time.perf_counter()
     orgs = [OrganizationFactory() for _ in range(max(1, args.applications // 20))]
@@ -73,11 +77,28 @@ def run(args, connection, CaptureQueriesContext) -> None:
         f"({time.perf_counter() - started:.1f} s to build), {connection.vendor}"
     )
 
-    web_staff, web_applicant, api = Client(), Client(), APIClient()
+    # Half the evaluations are of the portal's organisation, the rest spread over all; one
+    # auditor leads every team (the workspace's home and verification queue at their fullest).
+    started = time.perf_counter()
+    leader = auditor(Scheme.objects.get(code="after-sales"), username="bench-auditor")
+    planner = UserFactory(username="bench-yewu", role=Role.CERTIFICATION_BUSINESS)
+    half = args.evaluations // 2
+    many_evaluations(half, organizations=orgs[:1], leader=leader, staff=planner)
+    many_evaluations(
+        args.evaluations - half, organizations=orgs, leader=leader, staff=planner, start=half
+    )
+    print(
+        f"{args.evaluations} evaluations, {2 * args.evaluations} team members and nonconformities "
+        f"({time.perf_counter() - started:.1f} s to build)"
+    )
+
+    web_staff, web_applicant, web_auditor, api = Client(), Client(), Client(), APIClient()
     web_staff.force_login(staff)
     web_applicant.force_login(applicant)
+    web_auditor.force_login(leader)
     api.force_authenticate(staff)
     own = Application.objects.filter(organization=orgs[0]).first()
+    evaluation = Evaluation.objects.filter(organization=orgs[0]).first()
     pages = [
         ("admin: application list", web_staff, "/admin/applications/application/"),
         ("admin: application page", web_staff, f"/admin/applications/application/{own.pk}/change/"),
@@ -86,6 +107,19 @@ def run(args, connection, CaptureQueriesContext) -> None:
         ("portal: application page", web_applicant, f"/portal/applications/{own.pk}/"),
         ("API: applications, page 1", api, "/api/v1/applications/"),
     ]
+    if evaluation is not None:
+        ev = evaluation.pk
+        pages += [
+            ("admin: evaluation list", web_staff, "/admin/evaluations/evaluation/"),
+            ("admin: evaluation page", web_staff, f"/admin/evaluations/evaluation/{ev}/change/"),
+            ("auditor: home", web_auditor, "/auditor/"),
+            ("auditor: evaluation page", web_auditor, f"/auditor/evaluations/{ev}/"),
+            ("auditor: verification queue", web_auditor, "/auditor/verification/"),
+            ("portal: evaluation page", web_applicant, f"/portal/evaluations/{ev}/"),
+            ("API: evaluations, page 1", api, "/api/v1/evaluations/"),
+            ("API: team members, page 1", api, "/api/v1/team-members/"),
+            ("API: nonconformities, p. 1", api, "/api/v1/nonconformities/"),
+        ]
     print(f"{'page':<28} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, client, url in pages:
         timings = []

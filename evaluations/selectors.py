@@ -32,8 +32,11 @@ def evaluations_on_team(user) -> QuerySet[Evaluation]:
 
 
 def nonconformities_for(user) -> QuerySet[Nonconformity]:
-    return Nonconformity.objects.filter(evaluation__in=evaluations_for(user)).select_related(
-        "evaluation", "evaluation__organization"
+    # The team: each finding's buttons ask whether the user leads its evaluation.
+    return (
+        Nonconformity.objects.filter(evaluation__in=evaluations_for(user))
+        .select_related("evaluation", "evaluation__organization")
+        .prefetch_related("evaluation__team")
     )
 
 

@@ -22,6 +22,9 @@ class TeamInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = TeamMember
     fields = ("person", "role", "man_days", "added_at", "removed_at", "removed_reason")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("person")
+
 
 @admin.register(Evaluation)
 class EvaluationAdmin(

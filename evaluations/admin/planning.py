@@ -59,6 +59,9 @@ class ObjectionInline(ReadOnlyInlineMixin, admin.TabularInline):
     fk_name = "evaluation"
     fields = ("member", "reason", "raised_by", "raised_at", "outcome", "resolution_note")
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("member__person", "raised_by")
+
 
 def _planning(user, ev) -> bool:
     return permissions.can_plan(user) and ev.state in PLANNING_STATES
