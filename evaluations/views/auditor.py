@@ -8,6 +8,7 @@ another auditor's included — is a 404, never a "forbidden" that would reveal i
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -134,7 +135,12 @@ def verification_queue(request):
         .filter(evaluation__in=led.values("pk"), state=Nonconformity.State.ANSWERED)
         .order_by("answered_at", "pk")
     )
-    return render(request, "evaluations/auditor/verification_queue.html", {"items": items})
+    page = Paginator(items, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "evaluations/auditor/verification_queue.html",
+        {"items": page.object_list, "page": page},
+    )
 
 
 @method_decorator(auditor_required, name="dispatch")
