@@ -7,6 +7,7 @@ from .views import auditor, history, portal, portal_findings, report
 #: Mounted in the portal namespace by the root URLconf.
 portal_patterns = [
     path("evaluations/<int:pk>/", portal.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/visit.ics", portal.evaluation_ics, name="evaluation_ics"),
     path(
         "evaluations/<int:pk>/actions/<slug:name>/",
         portal_findings.EvaluationActionView.as_view(),
@@ -28,6 +29,7 @@ portal_patterns = [
 auditor_patterns: list = [
     re_path(r"^history\.(?P<fmt>csv|xlsx)$", history.audit_history, name="audit_history"),
     path("evaluations/<int:pk>/", auditor.evaluation_detail, name="evaluation"),
+    path("evaluations/<int:pk>/visit.ics", auditor.evaluation_ics, name="evaluation_ics"),
     path(
         "evaluations/<int:pk>/actions/<slug:name>/",
         auditor.EvaluationActionView.as_view(),

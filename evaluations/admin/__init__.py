@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -14,7 +15,7 @@ from cesi_cert.admin_tools import (
 )
 
 from ..actions import EVALUATION_ACTIONS
-from ..models import Evaluation, TeamMember
+from ..models import Evaluation, Nonconformity, TeamMember
 from .planning import PLANNING_ACTIONS, ObjectionInline
 
 
@@ -26,6 +27,47 @@ class TeamInline(ReadOnlyInlineMixin, admin.TabularInline):
         return super().get_queryset(request).select_related("person")
 
 
+class OverdueFilter(admin.SimpleListFilter):
+    """Evaluations with a nonconformity past its answer date (shown as overdue everywhere)."""
+
+    title = _("nonconformities")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("1", _("with an overdue nonconformity"))]
+
+    def queryset(self, request, queryset):
+        if self.value() != "1":
+            return queryset
+        overdue = Nonconformity.objects.filter(
+            state__in=(Nonconformity.State.OPEN, Nonconformity.State.RETURNED),
+            due_on__lt=timezone.localdate(),
+        ).values("evaluation")
+        return queryset.filter(pk__in=overdue)
+
+
+class LeaderFilter(admin.SimpleListFilter):
+    title = _("team leader")
+    parameter_name = "leader"
+
+    def lookups(self, request, model_admin):
+        leaders = (
+            TeamMember.objects.filter(role=TeamMember.Role.LEADER, removed_at__isnull=True)
+            .values_list("person_id", "person__first_name", "person__username")
+            .distinct()
+            .order_by("person__username")
+        )
+        return [(str(pk), first or username) for pk, first, username in leaders]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if not value or not value.isascii() or not value.isdigit():
+            return queryset
+        return queryset.filter(
+            team__person_id=int(value), team__role=TeamMember.Role.LEADER, team__removed_at=None
+        )
+
+
 @admin.register(Evaluation)
 class EvaluationAdmin(
     ObjectActionsMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
@@ -35,7 +77,7 @@ class EvaluationAdmin(
     change_form_template = "admin/evaluations/evaluation/change_form.html"
     view_on_site = False
     list_display = ("reference", "organization", "scheme", "kind", "state", "starts_on")
-    list_filter = ("state", "kind", "scheme")
+    list_filter = (OverdueFilter, LeaderFilter, "state", "kind", "scheme")
     search_fields = ("reference", "organization__name_zh", "organization__credit_code")
     list_select_related = ("organization", "scheme")
     inlines = (TeamInline, ObjectionInline)

@@ -8,6 +8,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from applications.tests.factories import UserFactory, applicant_of
@@ -276,3 +277,26 @@ def test_staff_read_the_findings_of_every_evaluation(visit):
     # A colleague of the applicant sees them too.
     colleague = applicant_of(visit.evaluation.organization)
     assert len(api(colleague).get(reverse("nonconformity-list")).json()["results"]) == 1
+
+
+@pytest.mark.django_db
+def test_the_admin_filters_overdue_nonconformities_and_leaders(client):
+    """Planners find what is late and who leads what (issue 7 "Admin")."""
+
+    late = notified_evaluation()
+    on_time = notified_evaluation()
+    for visit in (late, on_time):
+        on_site(visit)
+    overdue = raise_nc(late)
+    raise_nc(on_time)
+    # Its answer date passed yesterday (set directly: the service gives a date to come).
+    type(overdue).objects.filter(pk=overdue.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    client.force_login(late.planner)
+    url = reverse("admin:evaluations_evaluation_changelist")
+    html = client.get(url + "?overdue=1").content.decode()
+    assert late.evaluation.reference in html and on_time.evaluation.reference not in html
+    html = client.get(url + f"?leader={on_time.leader.pk}").content.decode()
+    assert on_time.evaluation.reference in html and late.evaluation.reference not in html
+    assert client.get(url + "?leader=%C2%B2").status_code == 200  # ignored, not a 500

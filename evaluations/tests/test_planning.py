@@ -466,3 +466,27 @@ def test_the_objection_hint_shows_only_while_one_may_object(client, notified, ap
     assert hint in client.get(url).content.decode()
     type(notified).objects.filter(pk=notified.pk).update(state="on_site")
     assert hint not in client.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_the_notified_visit_goes_into_a_calendar(client, notified, applicant, other_applicant):
+    """§3.2.2.4: the plan is notified before the visit; the organisation and the team add the
+    visit to their calendars (.ics), nobody else can fetch it."""
+    from icalendar import Calendar
+
+    client.force_login(applicant)
+    url = reverse("portal:evaluation_ics", args=[notified.pk])
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
+    event = Calendar.from_ical(response.content).walk("VEVENT")[0]
+    assert event.decoded("dtstart") == notified.starts_on
+    assert event.decoded("dtend") == notified.ends_on + datetime.timedelta(days=1)
+    assert notified.reference in str(event["summary"])
+    assert notified.leader.person.username in str(event["description"]) or (
+        notified.leader.person.get_full_name() in str(event["description"])
+    )
+    leader = notified.leader.person
+    client.force_login(leader)
+    assert client.get(reverse("auditor:evaluation_ics", args=[notified.pk])).status_code == 200
+    client.force_login(other_applicant)
+    assert client.get(url).status_code == 404

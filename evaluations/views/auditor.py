@@ -169,3 +169,11 @@ class NonconformityActionView(TransitionView):
 
     def get_context_data(self, **context):
         return {**context, "evaluation": context["object"].evaluation, "nc": context["object"]}
+
+
+@auditor_required
+def evaluation_ics(request, pk):
+    """The visit for the team member's calendar."""
+    from .portal import _ics_response
+
+    return _ics_response(get_evaluation(request, pk))

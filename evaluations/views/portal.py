@@ -86,3 +86,21 @@ def evaluation_object(request, pk, member_pk):
             )
             return redirect(evaluation.get_absolute_url())
     return _render_detail(request, evaluation, bound=(member.pk, form))
+
+
+@applicant_required
+def evaluation_ics(request, pk):
+    """The notified visit for the organisation's calendar."""
+    return _ics_response(get_evaluation(request, pk))
+
+
+def _ics_response(evaluation):
+    from django.http import HttpResponse
+
+    from ..calendar import visit_ics
+
+    if not (evaluation.plan_notified_at and evaluation.starts_on and evaluation.ends_on):
+        raise Http404
+    response = HttpResponse(visit_ics(evaluation), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{evaluation.reference}.ics"'
+    return response
