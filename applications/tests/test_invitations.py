@@ -443,30 +443,18 @@ def test_certification_business_cannot_invite(org, business_staff):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_accepts_at_once_make_one_membership(org, applicant, colleague):
-    import threading
-
-    from django.db import connection
+    from conftest import race
 
     invitation = invite(organization=org, by=applicant, email=KNOWN)
-    barrier = threading.Barrier(4)
-    outcomes: list[str] = []
 
-    def click():
+    def click(i):
         try:
-            barrier.wait(timeout=5)
             services.invitation_accept(
                 invitation=Invitation.objects.get(pk=invitation.pk), by=colleague
             )
-            outcomes.append("ok")
+            return "ok"
         except DomainError as e:
-            outcomes.append(e.code)
-        finally:
-            connection.close()
+            return e.code
 
-    threads = [threading.Thread(target=click) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=20)
-    assert sorted(outcomes) == ["conflict", "conflict", "conflict", "ok"]
+    assert sorted(race(4, click)) == ["conflict", "conflict", "conflict", "ok"]
     assert Membership.objects.filter(organization=org, user=colleague).count() == 1

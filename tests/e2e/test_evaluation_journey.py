@@ -101,7 +101,8 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     page.wait_for_url(f"{base}/portal/evaluations/{ev.pk}/")
     assert page.locator("h1 [data-state]").get_attribute("data-state") == "plan_notified"
     dates = f"{starts:%Y-%m-%d} – {ends:%Y-%m-%d}"
-    assert page.locator('[data-testid="visit-dates"]').inner_text() == dates
+    assert page.locator('[data-testid="visit-dates"]').inner_text().startswith(dates)
+    assert page.locator('[data-testid="visit-ics"]').is_visible()  # into the calendar
     assert (leader.get_full_name() or leader.username) in page.locator(
         '[data-testid="team"]'
     ).inner_text()
