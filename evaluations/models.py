@@ -243,6 +243,10 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     report_pdf = models.FileField(
         _("report (PDF)"), storage=private_storage, upload_to=_report_upload_to, blank=True
     )
+    # Documents reach the organisation only when published to it (SPEC "Rules that cut across").
+    report_published_at = models.DateTimeField(
+        _("report published to the organisation"), null=True, blank=True
+    )
     cancel_reason = models.TextField(
         _("reason for cancelling"), blank=True, **limits.bounded_text(limits.NOTE)
     )

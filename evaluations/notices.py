@@ -59,3 +59,8 @@ EVALUATION_CANCELLED = NoticeKind(
     subject=_("Evaluation %(ref)s cancelled"),
     body=_("Evaluation %(ref)s of %(org)s was cancelled: %(reason)s"),
 )
+REPORT_PUBLISHED = NoticeKind(
+    "evaluation.report_published",
+    subject=_("Evaluation report %(ref)s"),
+    body=_("The evaluation report of %(ref)s is available in the portal."),
+)

@@ -8,6 +8,7 @@ from .views import auditor, history, portal, portal_findings, report
 portal_patterns = [
     path("evaluations/<int:pk>/", portal.evaluation_detail, name="evaluation"),
     path("evaluations/<int:pk>/visit.ics", portal.evaluation_ics, name="evaluation_ics"),
+    path("evaluations/<int:pk>/report.pdf", portal.evaluation_report, name="evaluation_report"),
     path(
         "evaluations/<int:pk>/actions/<slug:name>/",
         portal_findings.EvaluationActionView.as_view(),

@@ -1,5 +1,6 @@
 """Staff screens for evaluations: read here, changed only by their actions and services."""
 
+from django import forms
 from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
@@ -7,13 +8,16 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from applications import permissions as application_permissions
 from cesi_cert.admin_tools import (
+    ObjectAction,
     ObjectActionsMixin,
     ReadOnlyInlineMixin,
     ServiceOnlyAdminMixin,
     TransitionAdminMixin,
 )
 
+from .. import services
 from ..actions import EVALUATION_ACTIONS
 from ..models import Evaluation, Nonconformity, TeamMember
 from .planning import PLANNING_ACTIONS, ObjectionInline
@@ -25,6 +29,29 @@ class TeamInline(ReadOnlyInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("person")
+
+
+class ConfirmForm(forms.Form):
+    """An action without fields: the button confirms it."""
+
+
+PUBLISH_REPORT = ObjectAction(
+    name="publish_report",
+    route="report/publish",
+    title=_("Publish the report to the organisation"),
+    form_class=ConfirmForm,
+    allowed=lambda user, ev: (
+        application_permissions.can_review(user)
+        and ev.state == Evaluation.State.REPORTED
+        and ev.report_published_at is None
+    ),
+    may_ever=lambda user, ev: application_permissions.can_review(user),
+    perform=lambda ev, by, data: services.evaluation_publish_report(evaluation=ev, by=by),
+    success=lambda ev, result: _("The organisation can now read the report."),
+    refused=_("Only a submitted report, not yet published, can be published."),
+    help_text=_("The organisation's members are notified and can download the PDF in the portal."),
+    submit_label=_("Publish"),
+)
 
 
 class OverdueFilter(admin.SimpleListFilter):
@@ -73,7 +100,7 @@ class EvaluationAdmin(
     ObjectActionsMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
 ):
     action_set = EVALUATION_ACTIONS
-    object_actions = PLANNING_ACTIONS
+    object_actions = (*PLANNING_ACTIONS, PUBLISH_REPORT)
     change_form_template = "admin/evaluations/evaluation/change_form.html"
     view_on_site = False
     list_display = ("reference", "organization", "scheme", "kind", "state", "starts_on")
@@ -100,6 +127,7 @@ class EvaluationAdmin(
         "organization_disagreement",
         "reported_at",
         "report_link",
+        "report_published_at",
         "cancel_reason",
     )
     readonly_fields = fields

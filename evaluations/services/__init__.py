@@ -31,8 +31,11 @@ from .register import (
     eligibility_problems,
     qualification_save,
 )
+from .report import evaluation_publish_report, evaluation_store_report
 
 __all__ = [
+    "evaluation_publish_report",
+    "evaluation_store_report",
     "evaluation_close_on_site",
     "evaluation_request_rectification",
     "evaluation_resubmit_documents",

@@ -45,3 +45,38 @@ def queue_report_rendering(evaluation: Evaluation) -> None:
             log.exception("could not queue the report PDF of evaluation %s", evaluation.pk)
 
     transaction.on_commit(queue)
+
+
+@transaction.atomic
+def evaluation_publish_report(*, evaluation: Evaluation, by) -> Evaluation:
+    """Make the submitted report visible to the organisation (customer service sends it out,
+    as it publishes the CB's other documents); the organisation's members are notified."""
+    from django.utils import timezone
+    from django.utils.translation import gettext_lazy as _
+
+    from applications import permissions as application_permissions
+    from cesi_cert.errors import conflict, forbidden
+    from cesi_cert.notifications import notify
+    from cesi_cert.transitions import lock
+
+    from .. import notices
+    from ._common import notice_params, organization_members
+
+    if not application_permissions.can_review(by):
+        raise forbidden(_("Only customer service publishes reports to the organisation."))
+    ev = lock(evaluation)
+    if ev.state != Evaluation.State.REPORTED:
+        raise conflict(_("Only a submitted report can be published."))
+    if ev.report_published_at:
+        return ev
+    ev.report_published_at = timezone.now()
+    ev._history_user = by
+    ev._change_reason = "report published"
+    ev.save(update_fields=["report_published_at"])
+    notify(
+        organization_members(ev),
+        notices.REPORT_PUBLISHED,
+        params=notice_params(ev),
+        link=ev.get_absolute_url(),
+    )
+    return ev

@@ -86,3 +86,48 @@ def test_submitting_the_report_stores_its_pdf_once_for_the_team_and_staff(
         render.assert_not_called()  # served from storage, never rendered again
     client.force_login(auditor(evaluation.scheme, username="not-on-the-team"))
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_organisation_reads_the_report_only_once_it_is_published(client, cs_staff):
+    """Documents reach the organisation only when published to it (SPEC): customer service
+    publishes the submitted report in the admin; the members are notified and download it."""
+    from unittest import mock
+
+    from django.urls import reverse
+
+    from applications.tests.factories import UserFactory
+    from cesi_cert.models import Notification
+    from cesi_cert.roles import Role
+    from evaluations import services
+    from evaluations.tests.test_execution import notified_evaluation, on_site
+
+    visit = notified_evaluation()
+    with mock.patch("evaluations.services.report.queue_report_rendering"):
+        services.evaluation_submit_report(
+            evaluation=on_site(visit), by=visit.leader, conclusion="recommend"
+        )
+    evaluation = Evaluation.objects.get(pk=visit.evaluation.pk)
+    url = reverse("portal:evaluation_report", args=[evaluation.pk])
+    client.force_login(visit.applicant)
+    assert client.get(url).status_code == 404  # not yet published
+    assert "report-published" not in client.get(evaluation.get_absolute_url()).content.decode()
+
+    publish = reverse("admin:evaluations_evaluation_publish_report", args=[evaluation.pk])
+    client.force_login(UserFactory(role=Role.CERTIFICATION_BUSINESS))
+    client.post(publish)
+    assert Evaluation.objects.get(pk=evaluation.pk).report_published_at is None  # not theirs
+    client.force_login(cs_staff)
+    client.post(publish)
+    evaluation.refresh_from_db()
+    assert evaluation.report_published_at is not None
+    assert Notification.objects.filter(
+        recipient=visit.applicant, kind="evaluation.report_published"
+    ).exists()
+
+    client.force_login(visit.applicant)
+    assert "report-published" in client.get(evaluation.get_absolute_url()).content.decode()
+    # Rendered at the first download when the worker has not (a stand-in PDF: no Pango needed).
+    with mock.patch("evaluations.report.report_pdf", return_value=b"%PDF-1.7 x"):
+        response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

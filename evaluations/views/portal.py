@@ -104,3 +104,27 @@ def _ics_response(evaluation):
     response = HttpResponse(visit_ics(evaluation), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{evaluation.reference}.ics"'
     return response
+
+
+@applicant_required
+def evaluation_report(request, pk):
+    """The report, once customer service has published it to the organisation."""
+    from cesi_cert.files import serve_private_file
+    from cesi_cert.pdf import PdfUnavailable
+
+    from ..services.report import evaluation_store_report
+
+    evaluation = get_evaluation(request, pk)
+    if not evaluation.report_published_at:
+        raise Http404
+    if not evaluation.report_pdf:
+        try:
+            evaluation_store_report(evaluation=evaluation)
+        except PdfUnavailable as exc:
+            return render(request, "503.html", {"message": str(exc)}, status=503)
+        evaluation.refresh_from_db()
+    return serve_private_file(
+        evaluation.report_pdf,
+        download_name=f"{evaluation.reference}-report.pdf",
+        content_type="application/pdf",
+    )
