@@ -268,6 +268,7 @@ class InviteForm(forms.Form):
 
     email = forms.EmailField(
         label=_("Colleague's e-mail"),
+        max_length=254,
         help_text=_(
             "We e-mail them a link. They accept with the applicant account that uses this "
             "address (or sign up with it first); until then they are not a member."

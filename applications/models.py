@@ -193,8 +193,11 @@ class Membership(models.Model):
     organization = models.ForeignKey(
         Organization, on_delete=models.CASCADE, related_name="memberships"
     )
-    is_admin = models.BooleanField(_("manages members"), default=True)
+    is_admin = models.BooleanField(_("manages members"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # Who joined, left or became administrator, and who made it so.
+    history = HistoricalRecords(excluded_fields=["created_at"])
 
     class Meta:
         verbose_name = _("membership")

@@ -42,7 +42,7 @@ from .validators import validate_phone
 
 class SignupForm(UserCreationForm):
     first_name = forms.CharField(label=_("Name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail"))
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
 
     class Meta(UserCreationForm.Meta):

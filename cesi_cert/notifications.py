@@ -55,14 +55,6 @@ class NoticeKind:
         _kinds[self.key] = self
 
 
-def notice_kind(key: str) -> NoticeKind | None:
-    return _kinds.get(key)
-
-
-def notice_kinds() -> list[NoticeKind]:
-    return [_kinds[k] for k in sorted(_kinds)]
-
-
 def bilingual(zh: str, en: str = "") -> dict[str, str]:
     """A parameter with a Chinese and an English form; English falls back to Chinese."""
     return {"zh-hans": zh or "", "en": en or zh or ""}

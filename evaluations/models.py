@@ -513,6 +513,17 @@ class Objection(models.Model):
 # --- findings -----------------------------------------------------------------------------
 
 
+def _evaluation_open_for_findings(nc) -> bool:
+    """Findings are answered and verified while the visit or its corrective actions go on; a
+    reported or cancelled evaluation's findings stay as they are."""
+    return nc.evaluation.state in (Evaluation.State.ON_SITE, Evaluation.State.AWAITING_CORRECTIONS)
+
+
+_evaluation_open_for_findings.message = _(
+    "The evaluation is no longer open for findings: it is reported or cancelled."
+)
+
+
 class Nonconformity(ConcurrentTransitionMixin, models.Model):
     """A finding the organisation must correct (§3.3.2.2 5): it answers with correction, root
     cause and corrective action; the leader verifies by documents or on site, and accepts or
@@ -607,6 +618,7 @@ class Nonconformity(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.OPEN, State.RETURNED],
         target=State.ANSWERED,
+        conditions=[_evaluation_open_for_findings],
         permission=lambda nc, user: permissions.can_act_for_organization(user, nc.evaluation),
     )
     def answer(self, *, by, correction, root_cause, corrective_action):
@@ -619,7 +631,8 @@ class Nonconformity(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.ANSWERED,
         target=State.VERIFIED,
-        permission=lambda nc, user: permissions.is_leader(user, nc.evaluation),
+        conditions=[_evaluation_open_for_findings],
+        permission=lambda nc, user: permissions.can_verify(user, nc),
     )
     def verify(self, *, by, verification):
         self.verification = verification
@@ -629,6 +642,7 @@ class Nonconformity(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=State.ANSWERED,
         target=State.RETURNED,
+        conditions=[_evaluation_open_for_findings],
         permission=lambda nc, user: permissions.is_leader(user, nc.evaluation),
     )
     def send_back(self, *, by, return_reason):

@@ -32,6 +32,11 @@ RECTIFICATION_REQUESTED = NoticeKind(
     subject=_("Documents to rectify for %(ref)s"),
     body=_("The document review of %(ref)s found problems to correct by %(due)s: %(findings)s"),
 )
+DOCUMENTS_RESUBMITTED = NoticeKind(
+    "evaluation.documents_resubmitted",
+    subject=_("Corrected documents for %(ref)s"),
+    body=_("%(org)s handed in corrected documents for %(ref)s; please review them."),
+)
 NONCONFORMITY_RAISED = NoticeKind(
     "evaluation.nonconformity_raised",
     subject=_("Nonconformity %(number)s on %(ref)s"),

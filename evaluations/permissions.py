@@ -39,3 +39,16 @@ def is_leader(user, evaluation) -> bool:
 def can_act_for_organization(user, evaluation) -> bool:
     """An applicant member of the evaluated organisation (accepts the plan, answers findings)."""
     return application_permissions.can_act_for(user, evaluation.organization)
+
+
+def can_verify(user, nonconformity) -> bool:
+    """The team leader, unless they planned the evaluation: whoever planned an evaluation cannot
+    close its findings (segregation of duties, SPEC "Rules that cut across")."""
+    evaluation = nonconformity.evaluation
+    return is_leader(user, evaluation) and evaluation.planned_by_id != user.pk
+
+
+def can_raise_nonconformity(user, evaluation) -> bool:
+    """The leader and the auditors of the team (not experts, observers or trainees)."""
+    member = active_member(user, evaluation)
+    return member is not None and member.role in (member.Role.LEADER, member.Role.AUDITOR)

@@ -29,16 +29,17 @@ def connect() -> None:
     # Scopes: the team reads the application, its organisation and all its materials (§3.2.2
     # document review) while on the team; nobody else gains anything.
     def evaluated_applications(user):
-        on_team = TeamMember.objects.filter(person=user, removed_at__isnull=True)
+        # While on the team of an evaluation that is not yet reported or cancelled.
+        on_team = TeamMember.objects.filter(
+            person=user, removed_at__isnull=True, evaluation__state__in=Evaluation.OPEN_STATES
+        )
         return Application.objects.filter(evaluations__team__in=on_team)
 
     scopes.grant(Application, "evaluations.team", evaluated_applications)
     scopes.grant(
         Organization,
         "evaluations.team",
-        lambda user: Organization.objects.filter(
-            evaluations__team__person=user, evaluations__team__removed_at__isnull=True
-        ),
+        lambda user: Organization.objects.filter(applications__in=evaluated_applications(user)),
     )
     scopes.grant(
         ApplicationDocument,

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert import limits
 from cesi_cert.errors import DomainError, forbidden, invalid
 from cesi_cert.events import send_on_commit
 from cesi_cert.notifications import notify
@@ -146,6 +147,11 @@ def application_request_changes(
     if fresh_licence_required:
         changes = "{}\n\n{}".format(
             changes.strip(), _("Please upload a fresh copy of the business licence.")
+        )
+    if len(changes) > limits.NOTE:  # the sentence above counts too
+        raise invalid(
+            "changes",
+            _("Keep the request under %(limit)d characters.") % {"limit": limits.NOTE},
         )
     app = run_transition(
         app,

@@ -95,6 +95,8 @@ def membership_invite(
     email = (email or "").strip()
     try:
         validate_email(email)
+        if len(email) > 254:  # the column's size (RFC 5321's limit for a path)
+            raise ValidationError("too long")
     except ValidationError:
         raise invalid("email", _("Enter a valid e-mail address.")) from None
     organization = lock(organization)
@@ -178,9 +180,12 @@ def invitation_accept(*, invitation: Invitation, by) -> Membership:
     organization = invitation.organization
     try:
         with transaction.atomic():
-            membership = Membership.objects.create(
+            membership = Membership(
                 user=by, organization=organization, is_admin=invitation.is_admin
             )
+            membership._history_user = by
+            membership._change_reason = "invitation accepted"
+            membership.save()
     except IntegrityError as exc:
         if not unique_violation(exc, Membership, "unique_membership"):
             raise

@@ -159,7 +159,9 @@ def organization_create(*, by, **fields) -> Organization:
     org = Organization()
     _apply_org_fields(org, fields)
     _save_org(org, by)
-    Membership.objects.create(user=by, organization=org, is_admin=True)
+    founder = Membership(user=by, organization=org, is_admin=True)
+    founder._history_user = by
+    founder.save()
     by.__dict__.pop("_cesi_org_ids", None)
     return org
 
@@ -185,9 +187,14 @@ def membership_remove(*, membership: Membership, by) -> None:
     organization = lock(membership.organization)
     if not permissions.can_manage_members(by, organization):
         raise forbidden(_("Only an administrator of the organisation can remove members."))
+    # Re-read under the lock: someone may have made this person administrator meanwhile.
+    membership = organization.memberships.filter(pk=membership.pk).first()
+    if membership is None:
+        raise conflict(_("This person is no longer a member."))
     admins = organization.memberships.filter(is_admin=True).exclude(pk=membership.pk)
     if membership.is_admin and not admins.exists():
         raise DomainError(LAST_ADMINISTRATOR, code=DomainError.CONFLICT)
+    membership._history_user = by
     membership.delete()
 
 
@@ -211,6 +218,7 @@ def membership_set_admin(*, membership: Membership, by, is_admin: bool) -> Membe
         if not others.exists():
             raise DomainError(LAST_ADMINISTRATOR, code=DomainError.CONFLICT)
     membership.is_admin = is_admin
+    membership._history_user = by
     membership.save(update_fields=["is_admin"])
     return membership
 

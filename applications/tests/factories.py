@@ -90,10 +90,11 @@ class SiteFactory(factory.django.DjangoModelFactory):
     activities = "家电售后维修与安装服务"
 
 
-def applicant_of(organization, **kwargs) -> User:
-    """A user in the applicant role who is a member of ``organization``."""
+def applicant_of(organization, *, is_admin=True, **kwargs) -> User:
+    """A user in the applicant role who is a member (by default an administrator) of
+    ``organization``."""
     user = UserFactory(role=Role.APPLICANT, **kwargs)
-    Membership.objects.create(user=user, organization=organization)
+    Membership.objects.create(user=user, organization=organization, is_admin=is_admin)
     return user
 
 

@@ -65,6 +65,14 @@ class TeamMemberSerializer(serializers.ModelSerializer):
     def get_person_name(self, member) -> str:
         return member.person.get_full_name() or member.person.get_username()
 
+    def to_representation(self, member):
+        data = super().to_representation(member)
+        request = self.context.get("request")
+        if request is not None and not permissions.can_follow(request.user):
+            # Why someone left a team is the CB's business, not the organisation's or a colleague's.
+            data["removed_reason"] = ""
+        return data
+
 
 class EvaluationSerializer(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -191,7 +199,8 @@ class TeamMemberViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Servic
             on_team = TeamMember.objects.filter(person=user, removed_at__isnull=True)
             qs = qs.filter(
                 Q(evaluation__plan_notified_at__isnull=False)
-                | Q(evaluation__in=on_team.values("evaluation"))
+                | Q(evaluation__in=on_team.values("evaluation")),
+                removed_at__isnull=True,  # replaced members stay on the CB's record only
             )
         return qs.select_related("person", "evaluation").prefetch_related(
             Prefetch("evaluation__team", queryset=TeamMember.objects.select_related("person"))

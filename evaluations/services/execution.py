@@ -23,22 +23,14 @@ from cesi_cert import events
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import conflict, forbidden, invalid, invalid_fields
 from cesi_cert.models import WORKING_LANGUAGE
-from cesi_cert.notifications import NoticeKind, notify
+from cesi_cert.notifications import notify
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
 from .. import notices, permissions, signals
-from ..models import Evaluation, Nonconformity, TeamMember
+from ..models import Evaluation, Nonconformity
 from ._common import notice_params, organization_members
 from .report import queue_report_rendering
-
-#: §3.2.2: the leader hears that corrected documents are in. (Declared here rather than in
-#: ``notices`` only to keep this slice's changes in its own files; it moves there on merge.)
-DOCUMENTS_RESUBMITTED = NoticeKind(
-    "evaluation.documents_resubmitted",
-    subject=_("Corrected documents for %(ref)s"),
-    body=_("%(org)s handed in corrected documents for %(ref)s; please review them."),
-)
 
 #: How many times a nonconformity number is drawn again when a concurrent insert took it.
 NUMBER_ATTEMPTS = 5
@@ -103,7 +95,7 @@ def evaluation_resubmit_documents(*, evaluation: Evaluation, by, note: str = "")
     run_transition(ev, "resubmit_documents", by=by, reason=note.strip())
     notify(
         _leader_people(ev),
-        DOCUMENTS_RESUBMITTED,
+        notices.DOCUMENTS_RESUBMITTED,
         params=notice_params(ev),
         link=_auditor_link(ev),
     )
@@ -256,8 +248,7 @@ def evaluation_submit_report(
 
 
 def _raise_checks(ev: Evaluation, by) -> None:
-    member = permissions.active_member(by, ev)
-    if member is None or member.role not in (TeamMember.Role.LEADER, TeamMember.Role.AUDITOR):
+    if not permissions.can_raise_nonconformity(by, ev):
         raise forbidden(_("Only the team leader and the auditors raise nonconformities."))
     if ev.state not in (Evaluation.State.ON_SITE, Evaluation.State.AWAITING_CORRECTIONS):
         raise conflict(
@@ -383,13 +374,14 @@ def nonconformity_answer(
 def nonconformity_verify(*, nonconformity: Nonconformity, by, verification: str) -> Nonconformity:
     """§3.3.2.2 5: the leader accepts the corrective action, verified by documents or by an
     on-site follow-up. Segregation of duties: whoever planned the evaluation cannot verify."""
-    nc = begin(nonconformity, "verify", by)
-    if nc.evaluation.planned_by_id is not None and nc.evaluation.planned_by_id == by.pk:
+    # Named before the transition's own check, which would only say "your role cannot".
+    if nonconformity.evaluation.planned_by_id == getattr(by, "pk", None):
         raise forbidden(
             _(
                 "Whoever planned an evaluation cannot verify its nonconformities (segregation of duties)."
             )
         )
+    nc = begin(nonconformity, "verify", by)
     if verification not in Nonconformity.Verification.values:
         raise invalid("verification", _("Choose how the corrective action was verified."))
     return run_transition(nc, "verify", by=by, verification=verification)

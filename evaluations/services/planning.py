@@ -125,6 +125,8 @@ def evaluation_plan(
     ev.starts_on, ev.ends_on, ev.plan = starts_on, ends_on, plan
     ev.service_running_confirmed = bool(service_running_confirmed)
     ev.man_days_difference_reason = man_days_difference_reason or ""
+    if ev.planned_by_id is None:  # segregation of duties: this person will not verify findings
+        ev.planned_by = by
     ev._history_user = by
     ev._change_reason = "plan"
     ev.save()

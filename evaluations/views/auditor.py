@@ -24,7 +24,7 @@ from cesi_cert.roles import Role
 from cesi_cert.transitions import actions_for, transition_log
 from cesi_cert.web import TransitionView, posted, refused, role_required
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..forms.execution import RaiseNonconformityForm
 from ..models import Evaluation, Nonconformity
 
@@ -44,15 +44,6 @@ def get_nonconformity(request, pk) -> Nonconformity:
     return get_object_or_404(
         selectors.nonconformities_for(request.user).filter(evaluation__in=on_team), pk=pk
     )
-
-
-def _nc_buttons(action_set, nc, user):
-    """The nonconformity's buttons, without "verify" for whoever planned the evaluation
-    (segregation of duties: the service refuses it, so the button is not offered)."""
-    actions = action_set.available(nc, user)
-    if nc.evaluation.planned_by_id == user.pk:
-        actions = [a for a in actions if a.name != "verify"]
-    return actions
 
 
 def _page(request, evaluation, form):
@@ -75,9 +66,10 @@ def _page(request, evaluation, form):
             "sites": list(evaluation.sites.all()),
             "documents": documents,
             "actions": actions_for(evaluation).available(evaluation, user),
-            "nonconformities": [(nc, _nc_buttons(nc_actions, nc, user)) for nc in ncs],
+            "nonconformities": [(nc, nc_actions.available(nc, user)) for nc in ncs],
             "raise_form": form,
-            "can_raise": evaluation.state
+            "can_raise": permissions.can_raise_nonconformity(user, evaluation)
+            and evaluation.state
             in (Evaluation.State.ON_SITE, Evaluation.State.AWAITING_CORRECTIONS),
             "timeline": transition_log(evaluation),
         },
