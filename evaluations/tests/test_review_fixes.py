@@ -104,3 +104,15 @@ def test_an_expert_is_not_offered_the_nonconformity_form(client):
     client.force_login(visit.leader)
     page = client.get(reverse("auditor:evaluation", args=[visit.evaluation.pk])).content.decode()
     assert reverse("auditor:nonconformity_create", args=[visit.evaluation.pk]) in page
+
+
+@pytest.mark.django_db
+def test_the_portal_offers_an_answer_only_while_one_can_be_given(client):
+    visit = notified_evaluation()
+    on_site(visit)
+    raise_nc(visit)
+    client.force_login(visit.applicant)
+    url = reverse("portal:evaluation", args=[visit.evaluation.pk])
+    assert 'data-action="answer"' in client.get(url).content.decode()
+    services.evaluation_cancel(evaluation=visit.evaluation, by=visit.planner, reason="合同终止")
+    assert 'data-action="answer"' not in client.get(url).content.decode()

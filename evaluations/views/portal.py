@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cesi_cert.errors import DomainError
-from cesi_cert.transitions import transition_log
+from cesi_cert.transitions import actions_for, transition_log
 from cesi_cert.web import applicant_required, refused
 
 from .. import permissions, selectors, services
@@ -54,6 +54,19 @@ def _render_detail(request, evaluation, *, bound=None):
             "sites": list(evaluation.sites.all()),
             "objections": list(evaluation.objections.select_related("member__person")),
             "timeline": transition_log(evaluation),
+            # Buttons only for what this person may do now (the same check as the service).
+            "evaluation_actions": {
+                a.name for a in actions_for(evaluation).available(evaluation, request.user)
+            },
+            "findings": [
+                {
+                    "nc": nc,
+                    "can_answer": any(
+                        a.name == "answer" for a in actions_for(nc).available(nc, request.user)
+                    ),
+                }
+                for nc in evaluation.nonconformities.order_by("number")
+            ],
         },
     )
 
