@@ -24,6 +24,15 @@ EVALUATION_ACTIONS = ActionSet(
             ),
         ),
         Action(
+            "accept_plan",
+            _("Accept the plan and team"),
+            services.evaluation_accept_plan,
+            help_text=_(
+                "§3.2.2.4: you agree to the visit dates, sites, plan and team. To object to a "
+                "member instead, use “Object to this member”."
+            ),
+        ),
+        Action(
             "cancel",
             _("Cancel the evaluation"),
             services.evaluation_cancel,

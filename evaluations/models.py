@@ -136,6 +136,24 @@ def _report_upload_to(instance, filename):
     return random_name(f"evaluations/{instance.pk}", "pdf")
 
 
+def _plan_not_yet_accepted(ev) -> bool:
+    return ev.plan_accepted_at is None
+
+
+_plan_not_yet_accepted.message = _("The plan is already accepted.")
+
+
+def _no_open_objection(ev) -> bool:
+    # Iterates ``objections.all()`` so that a list with a prefetch asks nothing more.
+    return all(o.resolved_at is not None for o in ev.objections.all())
+
+
+_no_open_objection.message = _(
+    "An objection to a team member is awaiting the certification body's answer; the plan can be "
+    "accepted once it is decided."
+)
+
+
 class Evaluation(ConcurrentTransitionMixin, models.Model):
     """One evaluation of an organisation for a scheme (§3.2): planned, notified, reviewed on
     paper (initial certification), done on site, and reported to the CB."""
@@ -228,6 +246,31 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     plan_notified_at = models.DateTimeField(_("plan notified"), null=True, blank=True)
+    # §3.2.2.4: the organisation accepts the notified plan (or objects to a member); a new
+    # notification (after a replacement) asks for a new acceptance.
+    plan_accepted_at = models.DateTimeField(_("plan accepted"), null=True, blank=True)
+    plan_accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("plan accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # §3.2.2.2 multi-site sampling (IAF MD 1 as the pattern): what was offered, what was chosen,
+    # why it differs, and the stored seed of the random draw so that re-saving the plan cannot
+    # re-roll the random sites.
+    sample_size_offered = models.PositiveSmallIntegerField(
+        _("sample size offered (IAF MD 1)"), null=True, blank=True
+    )
+    sample_size = models.PositiveSmallIntegerField(_("sample size"), null=True, blank=True)
+    sample_override_reason = models.TextField(
+        _("why the sample size differs"), blank=True, **limits.bounded_text(limits.NOTE)
+    )
+    sample_seed = models.PositiveIntegerField(_("seed of the random draw"), null=True, blank=True)
+    sampled_at_random = models.ManyToManyField(
+        Site, verbose_name=_("sites drawn at random"), blank=True, related_name="+"
+    )
     conclusion = models.CharField(
         _("conclusion"), max_length=32, choices=Conclusion.choices, blank=True
     )
@@ -276,6 +319,7 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
                 for name in (
                     "plan",
                     "man_days_difference_reason",
+                    "sample_override_reason",
                     "conclusion_notes",
                     "organization_disagreement",
                     "cancel_reason",
@@ -308,14 +352,29 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
         field=state,
         source=[State.PLANNING, State.PLAN_NOTIFIED],
         target=State.PLAN_NOTIFIED,
-        permission=lambda ev, user: permissions.can_plan(user),
+        # Segregation of duties: a member of the team does not approve its own plan.
+        permission=lambda ev, user: permissions.can_approve_plan(user, ev),
     )
     def notify_plan(self, *, by):
         """§3.2.2.4: the team and plan are notified to the organisation before the visit (again
-        after a member is replaced)."""
+        after a member is replaced, which asks for a new acceptance)."""
         self.plan_notified_at = timezone.now()
+        self.plan_accepted_at = None
+        self.plan_accepted_by = None
         if self.planned_by_id is None:
             self.planned_by = by
+
+    @transition(
+        field=state,
+        source=State.PLAN_NOTIFIED,
+        target=State.PLAN_NOTIFIED,
+        conditions=[_plan_not_yet_accepted, _no_open_objection],
+        permission=lambda ev, user: permissions.can_act_for_organization(user, ev),
+    )
+    def accept_plan(self, *, by):
+        """§3.2.2.4: the organisation agrees to the notified team and plan."""
+        self.plan_accepted_at = timezone.now()
+        self.plan_accepted_by = by
 
     @transition(
         field=state,

@@ -22,6 +22,11 @@ TEAM_ASSIGNED = NoticeKind(
     subject=_("You are on evaluation %(ref)s"),
     body=_("You are %(role)s on evaluation %(ref)s of %(org)s, visit %(dates)s."),
 )
+PLAN_ACCEPTED = NoticeKind(
+    "evaluation.plan_accepted",
+    subject=_("Plan %(ref)s accepted"),
+    body=_("%(org)s accepted the evaluation plan and team of %(ref)s (visit %(dates)s)."),
+)
 OBJECTION_RAISED = NoticeKind(
     "evaluation.objection_raised",
     subject=_("Objection to a team member on %(ref)s"),

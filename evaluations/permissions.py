@@ -12,6 +12,12 @@ def can_plan(user) -> bool:
     return has_role(user, Role.CERTIFICATION_BUSINESS)
 
 
+def can_approve_plan(user, evaluation) -> bool:
+    """A planner who is not on the team: a team member cannot be the one who approves (notifies)
+    the plan (segregation of duties, SPEC "Rules that cut across")."""
+    return can_plan(user) and not is_on_team(user, evaluation)
+
+
 def can_follow(user) -> bool:
     """CB staff who see every evaluation (customer service follows; the business plans)."""
     return has_role(user, Role.CERTIFICATION_BUSINESS, Role.CUSTOMER_SERVICE)

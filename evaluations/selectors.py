@@ -15,7 +15,10 @@ def evaluations_for(user) -> QuerySet[Evaluation]:
     for applicants; those whose team they are on for auditors and experts."""
     qs = Evaluation.objects.select_related(
         "organization", "scheme", "application"
-    ).prefetch_related(Prefetch("team", queryset=TeamMember.objects.select_related("person")))
+    ).prefetch_related(
+        Prefetch("team", queryset=TeamMember.objects.select_related("person")),
+        "objections",  # whether the plan can be accepted now (Evaluation.accept_plan)
+    )
     if permissions.can_follow(user):
         return qs
     if not getattr(user, "is_authenticated", False):

@@ -120,8 +120,14 @@ class EvaluationAdmin(
         "ends_on",
         "plan",
         "service_running_confirmed",
+        "sample_size_offered",
+        "sample_size",
+        "sample_override_reason",
+        "sampled_at_random",
         "planned_by",
         "plan_notified_at",
+        "plan_accepted_at",
+        "plan_accepted_by",
         "conclusion",
         "conclusion_notes",
         "organization_disagreement",
@@ -131,6 +137,15 @@ class EvaluationAdmin(
         "cancel_reason",
     )
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Whether the plan can be accepted asks for the open objections (Evaluation.accept_plan).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization", "scheme", "planned_by", "plan_accepted_by")
+            .prefetch_related("objections")
+        )
 
     @admin.display(description=_("report (PDF)"))
     def report_link(self, evaluation):

@@ -93,6 +93,10 @@ class EvaluationSerializer(serializers.ModelSerializer):
             "starts_on",
             "ends_on",
             "sites",
+            "plan_notified_at",
+            "plan_accepted_at",
+            "sample_size_offered",
+            "sample_size",
             "team",
         ]
         read_only_fields = fields

@@ -17,6 +17,8 @@ from cesi_cert.limits import NOTE
 from cesi_cert.roles import Role, users_with_role
 
 from ..models import Objection, TeamMember
+from ..sampling import iaf_md1_size
+from ..services.planning import ALL_SITES_KINDS, sites_in_scope
 from ..services.register import eligibility_problems, person_name
 
 #: How many missing people the help text names before "…".
@@ -90,6 +92,18 @@ class PlanForm(forms.Form):
     man_days_difference_reason = _note(
         _("why the plan's man-days differ from the contract"), required=False
     )
+    sample_size = forms.IntegerField(
+        label=_("sample size"),
+        required=False,
+        min_value=0,
+        max_value=10_000,
+        help_text=_(
+            "Sites to visit besides the central function (§3.2.2.2, surveillance). Empty: the "
+            "IAF MD 1 size. The sites you tick are visited; the rest of the sample (at least a "
+            "quarter) is drawn at random."
+        ),
+    )
+    sample_override_reason = _note(_("why the sample size differs"), required=False)
 
     def __init__(self, *args, evaluation=None, **kwargs):
         if evaluation is not None and not args:
@@ -102,6 +116,8 @@ class PlanForm(forms.Form):
                     "sites": list(evaluation.sites.all()),
                     "service_running_confirmed": evaluation.service_running_confirmed,
                     "man_days_difference_reason": evaluation.man_days_difference_reason,
+                    "sample_size": evaluation.sample_size,
+                    "sample_override_reason": evaluation.sample_override_reason,
                 },
             )
         super().__init__(*args, **kwargs)
@@ -109,6 +125,21 @@ class PlanForm(forms.Form):
             self.fields["sites"].queryset = Site.objects.filter(
                 organization=evaluation.organization
             )
+            if evaluation.kind in ALL_SITES_KINDS:
+                # §3.2.2.2: every site of the application is visited; nothing to sample.
+                del self.fields["sample_size"], self.fields["sample_override_reason"]
+            else:
+                scope = sites_in_scope(evaluation)
+                others = sum(1 for s in scope if not s.is_central)
+                self.fields["sample_size"].help_text = format_lazy(
+                    "{} {}",
+                    _("IAF MD 1 offers %(offered)s of %(count)s sites.")
+                    % {
+                        "offered": iaf_md1_size(evaluation.kind, others),
+                        "count": others,
+                    },
+                    self.fields["sample_size"].help_text,
+                )
 
 
 class TeamMemberAddForm(forms.Form):

@@ -18,6 +18,7 @@ from .lifecycle import (
     on_contract_signed,
 )
 from .planning import (
+    evaluation_accept_plan,
     evaluation_notify_plan,
     evaluation_plan,
     objection_raise,
@@ -49,6 +50,7 @@ __all__ = [
     "evaluation_cancel",
     "evaluation_open_for_application",
     "on_contract_signed",
+    "evaluation_accept_plan",
     "evaluation_notify_plan",
     "evaluation_plan",
     "objection_raise",

@@ -8,6 +8,8 @@ objection), locks the rows it changes and records the actor in their history.
 
 from __future__ import annotations
 
+import math
+import secrets
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -21,7 +23,7 @@ from cesi_cert.notifications import bilingual, notify
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
-from .. import notices, permissions
+from .. import notices, permissions, sampling
 from ..models import Evaluation, Objection, TeamMember
 from ._common import notice_params, organization_members
 from .register import eligibility_problems, person_name
@@ -93,9 +95,15 @@ def evaluation_plan(
     sites,
     service_running_confirmed,
     man_days_difference_reason="",
+    sample_size=None,
+    sample_override_reason="",
 ) -> Evaluation:
     """Set the visit dates, the sites, the activities by day (§3.2.2.4) and the confirmation
-    that the service runs normally then (§3.2.2.3)."""
+    that the service runs normally then (§3.2.2.3).
+
+    For a kind that may sample (§3.2.2.2: surveillance), ``sites`` are the planner's picks and
+    the sample is completed by a random draw (see :func:`_sample_sites`); initial certification
+    and recertification cover every site of the application."""
     _check_planner(by)
     ev = lock(evaluation)
     _check_planning(ev)
@@ -120,8 +128,14 @@ def evaluation_plan(
                 )
                 % {"sites": "、".join(sorted(str(s) for s in missing))}
             ]
+    sample = None
+    if not errors and ev.kind not in ALL_SITES_KINDS:
+        sample, sample_errors = _sample_sites(ev, sites, sample_size, sample_override_reason)
+        errors.update(sample_errors)
     if errors:
         raise invalid_fields(errors)
+    if sample is not None:
+        sites = sample["sites"]
     ev.starts_on, ev.ends_on, ev.plan = starts_on, ends_on, plan
     ev.service_running_confirmed = bool(service_running_confirmed)
     ev.man_days_difference_reason = man_days_difference_reason or ""
@@ -131,7 +145,68 @@ def evaluation_plan(
     ev._change_reason = "plan"
     ev.save()
     ev.sites.set(sites)
+    ev.sampled_at_random.set(sample["at_random"] if sample else [])
     return ev
+
+
+def sites_in_scope(ev: Evaluation) -> list:
+    """The sites the evaluation is about: the application's, else all the organisation's."""
+    if ev.application_id:
+        return list(ev.application.sites.order_by("pk"))
+    return list(ev.organization.sites.order_by("pk"))
+
+
+def _sample_sites(ev: Evaluation, picks, size, reason) -> tuple[dict, dict]:
+    """§3.2.2.2 with IAF MD 1: the central function is always visited; of the other ``x``
+    sites, ⌈0.6·√x⌉ at surveillance (the figure SPEC.md names per kind), at least a quarter of
+    them drawn at random with the evaluation's stored seed, the rest as the planner picked.
+
+    A size other than the one offered needs a reason. Returns the sample and field errors."""
+    scope = sites_in_scope(ev)
+    central = [s for s in scope if s.is_central]
+    others = [s for s in scope if not s.is_central]
+    offered = sampling.iaf_md1_size(ev.kind, len(others))
+    errors: dict[str, list] = {}
+    size = offered if size in (None, "") else int(size)
+    reason = (reason or "").strip()
+    if size < 0 or size > len(others):
+        errors["sample_size"] = [
+            _("Choose between 0 and %(count)s sites besides the central function.")
+            % {"count": len(others)}
+        ]
+    elif size != offered and not reason:
+        errors["sample_override_reason"] = [
+            _(
+                "§3.2.2.2: the IAF MD 1 sample is %(offered)s of %(count)s sites; say why "
+                "%(size)s are visited."
+            )
+            % {"offered": offered, "count": len(others), "size": size}
+        ]
+    outside = [s for s in picks if s not in scope]
+    if outside:
+        errors["sites"] = [
+            _("Choose sites in the evaluation's scope only; not: %(sites)s.")
+            % {"sites": "、".join(sorted(str(s) for s in outside))}
+        ]
+    own_picks = [s for s in picks if not s.is_central]
+    room = size - math.ceil(size * sampling.RANDOM_SHARE) if size else 0
+    if not errors and len(own_picks) > room:
+        errors["sites"] = [
+            _(
+                "A sample of %(size)s sites leaves %(room)s to choose; at least a quarter is "
+                "drawn at random (§3.2.2.2). Choose fewer sites or a larger sample, with a reason."
+            )
+            % {"size": size, "room": room}
+        ]
+    if errors:
+        return {}, errors
+    if ev.sample_seed is None:
+        ev.sample_seed = secrets.randbelow(2**31)
+    drawn = sampling.draw(others, size, chosen_by_staff=own_picks, seed=ev.sample_seed)
+    ev.sample_size_offered = offered
+    ev.sample_size = size
+    ev.sample_override_reason = reason if size != offered else ""
+    return {"sites": central + list(drawn.chosen), "at_random": list(drawn.at_random)}, {}
 
 
 # --- the team ------------------------------------------------------------------------------
@@ -261,6 +336,13 @@ def evaluation_notify_plan(
     Every blocker is reported at once. The organisation's members and each team member are
     notified (in the inbox and by e-mail after commit).
     """
+    if permissions.can_plan(by) and permissions.is_on_team(by, evaluation):
+        raise forbidden(
+            _(
+                "You are on this evaluation's team: another planner approves and notifies its "
+                "plan (segregation of duties)."
+            )
+        )
     ev = begin(evaluation, "notify_plan", by)
     if (man_days_difference_reason or "").strip():
         ev.man_days_difference_reason = man_days_difference_reason
@@ -281,6 +363,22 @@ def evaluation_notify_plan(
             params=notice_params(ev, role=_label(member.get_role_display()), dates=_dates(ev)),
             link=reverse("auditor:home"),
         )
+    return ev
+
+
+@transaction.atomic
+def evaluation_accept_plan(*, evaluation: Evaluation, by, reason="") -> Evaluation:
+    """§3.2.2.4: the organisation agrees to the notified team and plan; the leader and the
+    planner hear of it. A later re-notification (a member replaced) asks again."""
+    ev = begin(evaluation, "accept_plan", by)
+    run_transition(ev, "accept_plan", by=by, reason=reason)
+    notify(
+        [m.person for m in ev.active_members() if m.role == TeamMember.Role.LEADER]
+        + ([ev.planned_by] if ev.planned_by_id else []),
+        notices.PLAN_ACCEPTED,
+        params=notice_params(ev, dates=_dates(ev)),
+        link=reverse("auditor:home"),
+    )
     return ev
 
 

@@ -44,10 +44,11 @@ def plan(evaluation, planner, **changes):
         "starts_on": FIRST,
         "ends_on": LAST,
         "plan": "4-13 上午 首次会议；下午 服务现场观察\n4-14 末次会议",
-        "sites": list(evaluation.application.sites.all()),
         "service_running_confirmed": True,
         **changes,
     }
+    if "sites" not in data:
+        data["sites"] = list(evaluation.application.sites.all())
     return services.evaluation_plan(evaluation=evaluation, by=planner, **data)
 
 
@@ -490,3 +491,174 @@ def test_the_notified_visit_goes_into_a_calendar(client, notified, applicant, ot
     assert client.get(reverse("auditor:evaluation_ics", args=[notified.pk])).status_code == 200
     client.force_login(other_applicant)
     assert client.get(url).status_code == 404
+
+
+# --- accepting the plan (§3.2.2.4) and segregation of duties -------------------------------
+
+
+@pytest.mark.django_db
+def test_the_organisation_accepts_the_notified_plan_once(notified, planner, applicant):
+    services.evaluation_accept_plan(evaluation=notified, by=applicant)
+    notified.refresh_from_db()
+    assert notified.plan_accepted_by == applicant and notified.plan_accepted_at is not None
+    log = TransitionLog.objects.get(object_id=notified.pk, transition="accept_plan")
+    assert log.actor == applicant
+    leader = notified.team.get(role="leader").person
+    for person in (leader, planner):
+        assert Notification.objects.filter(recipient=person, kind="evaluation.plan_accepted")
+    err = refusal(services.evaluation_accept_plan, evaluation=notified, by=applicant)
+    assert err.code == DomainError.CONFLICT and "already accepted" in err.message
+
+
+@pytest.mark.django_db
+def test_staff_and_the_team_never_accept_the_plan_for_the_organisation(notified, planner):
+    leader = notified.team.get(role="leader").person
+    for person in (planner, leader):
+        err = refusal(services.evaluation_accept_plan, evaluation=notified, by=person)
+        assert err.code == DomainError.FORBIDDEN
+
+
+@pytest.mark.django_db
+def test_no_acceptance_while_an_objection_awaits_an_answer(notified, applicant):
+    member = notified.team.get(person__username="second")
+    services.objection_raise(member=member, by=applicant, reason="曾为我司竞争对手服务")
+    err = refusal(services.evaluation_accept_plan, evaluation=notified, by=applicant)
+    assert err.code == DomainError.CONFLICT and "objection" in err.message
+
+
+@pytest.mark.django_db
+def test_a_replacement_asks_for_a_new_acceptance(notified, planner, applicant):
+    services.evaluation_accept_plan(evaluation=notified, by=applicant)
+    member = notified.team.get(person__username="second")
+    services.team_member_replace(
+        member=member, by=planner, person=auditor(notified.scheme, username="r2"), reason="病假"
+    )
+    services.evaluation_notify_plan(evaluation=notified, by=planner, reason="成员调换")
+    notified.refresh_from_db()
+    assert notified.plan_accepted_at is None and notified.plan_accepted_by is None
+    services.evaluation_accept_plan(evaluation=notified, by=applicant)
+
+
+@pytest.mark.django_db
+def test_a_planner_on_the_team_does_not_approve_its_plan(planned, planner):
+    """Segregation of duties: a team member cannot be the one who approves (notifies) the plan."""
+    planner.groups.add(*UserFactory(role=Role.AUDITOR).groups.all())
+    planner._cesi_roles = None
+    add(planned, planner, planner, role="trainee", man_days=0)
+    err = refusal(services.evaluation_notify_plan, evaluation=planned, by=planner)
+    assert err.code == DomainError.FORBIDDEN and "another planner" in err.message
+    assert not TransitionLog.objects.filter(object_id=planned.pk, transition="notify_plan")
+
+
+@pytest.mark.django_db
+def test_the_portal_offers_acceptance_and_shows_it(client, notified, applicant):
+    client.force_login(applicant)
+    page = client.get(notified.get_absolute_url()).content.decode()
+    url = reverse("portal:evaluation_action", args=[notified.pk, "accept_plan"])
+    assert url in page
+    response = client.post(url, follow=True)
+    assert 'data-testid="plan-accepted"' in response.content.decode()
+    assert url not in response.content.decode()
+    # A second submit (a double click, a stale tab) is refused cleanly, not a 500.
+    again = client.post(url, follow=True)
+    assert again.status_code == 200 and "already accepted" in again.content.decode()
+
+
+@pytest.mark.django_db
+def test_another_organisation_cannot_accept(client, notified, other_applicant):
+    client.force_login(other_applicant)
+    url = reverse("portal:evaluation_action", args=[notified.pk, "accept_plan"])
+    assert client.post(url).status_code == 404
+    api = APIClient()
+    api.force_authenticate(other_applicant)
+    path = f"/api/v1/evaluations/{notified.pk}/transitions/accept_plan/"
+    assert api.post(path, {}, format="json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_api_lists_and_runs_accept_plan(notified, applicant):
+    api = APIClient()
+    api.force_authenticate(applicant)
+    body = api.get(f"/api/v1/evaluations/{notified.pk}/").json()
+    assert {"name": "accept_plan", "label": "Accept the plan and team"} in body[
+        "available_transitions"
+    ]
+    assert body["plan_accepted_at"] is None
+    response = api.post(
+        f"/api/v1/evaluations/{notified.pk}/transitions/accept_plan/", {}, format="json"
+    )
+    assert response.status_code == 200, response.content
+    again = api.post(
+        f"/api/v1/evaluations/{notified.pk}/transitions/accept_plan/", {}, format="json"
+    )
+    assert again.status_code == 409
+
+
+# --- §3.2.2.2 multi-site sampling -----------------------------------------------------------
+
+
+@pytest.fixture
+def surveillance(org, evaluation):
+    """A surveillance of an organisation with a central function and nine similar sites."""
+    from applications.tests.factories import SiteFactory
+    from evaluations.models import Evaluation
+
+    central = SiteFactory(organization=org, name="总部", is_central=True)
+    for n in range(9):
+        SiteFactory(organization=org, name=f"网点{n}")
+    ev = Evaluation.objects.create(
+        organization=org, scheme=evaluation.scheme, kind="surveillance", reference="JD-TEST-1"
+    )
+    ev.central = central
+    return ev
+
+
+def _others(ev):
+    return [s for s in ev.organization.sites.order_by("pk") if not s.is_central]
+
+
+@pytest.mark.django_db
+def test_surveillance_visits_the_iaf_md1_sample_with_a_quarter_at_random(surveillance, planner):
+    all_others = _others(surveillance)
+    offered = __import__("math").ceil(0.6 * len(all_others) ** 0.5)
+    central = surveillance.central
+    ev = plan(surveillance, planner, sites=[all_others[0]])
+    visited = set(ev.sites.all())
+    assert central in visited  # the central function is always visited
+    assert (ev.sample_size_offered, ev.sample_size) == (offered, offered)
+    assert len(visited) == offered + 1 and all_others[0] in visited
+    drawn = set(ev.sampled_at_random.all())
+    assert len(drawn) >= 1 and drawn <= visited - {central, all_others[0]}
+    # Saving the plan again cannot re-roll the random sites (the seed is stored).
+    again = plan(ev, planner, sites=[all_others[0]])
+    assert set(again.sites.all()) == visited
+
+
+@pytest.mark.django_db
+def test_a_smaller_or_larger_sample_needs_a_reason(surveillance, planner):
+    err = refusal(plan, evaluation=surveillance, planner=planner, sites=[], sample_size=1)
+    assert err.code == DomainError.INVALID and "sample_override_reason" in err.field_errors()
+    ev = plan(
+        surveillance,
+        planner,
+        sites=[],
+        sample_size=5,
+        sample_override_reason="上次监督发现问题较多",
+    )
+    assert ev.sites.count() == 6 and ev.sample_override_reason
+
+
+@pytest.mark.django_db
+def test_picking_more_sites_than_the_sample_leaves_room_for_is_a_field_error(surveillance, planner):
+    err = refusal(plan, evaluation=surveillance, planner=planner, sites=_others(surveillance))
+    assert "sites" in err.field_errors()
+
+
+@pytest.mark.django_db
+def test_initial_certification_has_no_sample_to_choose(evaluation, planner):
+    from evaluations.forms import PlanForm
+
+    form = PlanForm(evaluation=evaluation)
+    assert "sample_size" not in form.fields
+    ev = plan(evaluation, planner)
+    assert ev.sample_size is None and not ev.sampled_at_random.exists()

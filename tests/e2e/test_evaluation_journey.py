@@ -1,8 +1,8 @@
 """In a real browser: one evaluation from plan to report (issue 7, §3.2.2–§3.3.2.2).
 
 The planner (certification business) plans the evaluation and builds the team in the admin and
-notifies the plan; the organisation sees the plan in the portal (that is its acceptance: it may
-object until the visit starts); the team leader, on a 390 px phone, starts the document review
+notifies the plan; the organisation sees the plan in the portal and accepts it (§3.2.2.4; it could
+object to a member instead until the visit starts); the team leader, on a 390 px phone, starts the document review
 and the visit and records a nonconformity; the organisation answers it in the portal; the leader
 verifies it, closes the visit ("recommend once corrective actions are verified") and submits the
 report, whose PDF link is then there.
@@ -107,6 +107,10 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
         '[data-testid="team"]'
     ).inner_text()
     page.screenshot(path=str(ARTIFACTS / "evaluation-portal-plan.png"), full_page=True)
+    follow(page, '[data-testid="accept-plan"]')
+    confirm(page, "accept_plan")
+    assert page.locator('[data-testid="plan-accepted"]').is_visible()
+    assert page.locator('[data-testid="accept-plan"]').count() == 0
 
     # --- the team leader on a phone: document review, visit, nonconformity ----------------
     page.set_viewport_size({"width": PHONE, "height": 844})
@@ -116,6 +120,7 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     workspace = f"{base}/auditor/evaluations/{ev.pk}/"
     page.wait_for_url(workspace)
     fits_phone(page)
+    assert "Accepted the plan" in page.locator('[data-testid="plan-acceptance"]').inner_text()
 
     follow(page, '[data-action="start_document_review"]')
     fits_phone(page)
