@@ -6,13 +6,13 @@ import uuid
 
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert import limits
 from cesi_cert.errors import DomainError, forbidden, invalid
 from cesi_cert.events import send_on_commit
 from cesi_cert.notifications import notify
+from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
@@ -35,12 +35,6 @@ def _check_application_fields(app: Application, sites) -> None:
     )
     if errors:
         raise fields_error(errors)
-
-
-def _finalize_reference(app: Application) -> None:
-    """SA<year in China>-<id>: readable on the phone, unique because the id is."""
-    app.reference = f"SA{timezone.localtime(app.created_at):%Y}-{app.pk:05d}"
-    Application.objects.filter(pk=app.pk).update(reference=app.reference)
 
 
 @transaction.atomic
@@ -72,7 +66,7 @@ def application_create(
     _check_application_fields(app, sites)
     app._history_user = by
     app.save()
-    _finalize_reference(app)
+    assign_year_reference(app, "SA")
     app.sites.set(sites)
     return app
 

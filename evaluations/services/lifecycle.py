@@ -9,13 +9,13 @@ import uuid
 
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Application
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import invalid
 from cesi_cert.notifications import notify
+from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, run_transition
 
@@ -34,12 +34,6 @@ KIND_OF_APPLICATION = {
 
 #: The reason the system gives when it opens an evaluation (the history row's change reason).
 OPENED_BY_EVENT = "applications.contract_signed"
-
-
-def _finalize_reference(evaluation: Evaluation) -> None:
-    """EV<year in China>-<id>, like the application references."""
-    evaluation.reference = f"EV{timezone.localtime(evaluation.created_at):%Y}-{evaluation.pk:05d}"
-    Evaluation.objects.filter(pk=evaluation.pk).update(reference=evaluation.reference)
 
 
 @transaction.atomic
@@ -67,7 +61,7 @@ def evaluation_open_for_application(*, application: Application) -> Evaluation |
         if unique_violation(exc, Evaluation, "one_open_evaluation_per_application"):
             return None
         raise
-    _finalize_reference(evaluation)
+    assign_year_reference(evaluation, "EV")
     # §3.2.2.2: initial and recertification evaluations cover every site in scope.
     evaluation.sites.set(application.sites.all())
     contract = getattr(application, "contract", None)
