@@ -100,12 +100,13 @@ def _reference_data(request):
     from django.contrib.contenttypes.models import ContentType
 
     from applications.reference_data import ensure_role_permissions, ensure_schemes
-    from cesi_cert.roles import ensure_role_groups
+    from cesi_cert.roles import ensure_kernel_grants, ensure_role_groups
 
     # A flush may have recreated content types under new ids; forget the cached old ones.
     ContentType.objects.clear_cache()
     ensure_schemes()
     ensure_role_groups()
+    ensure_kernel_grants()
     ensure_role_permissions()
     from evaluations.reference_data import ensure_role_permissions as ensure_evaluation_grants
 

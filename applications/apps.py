@@ -18,3 +18,17 @@ class ApplicationsConfig(AppConfig):
         from . import panels
 
         panels.register_all()
+
+        # The organisation's members see its deadlines (the kernel's rows keep a plain id).
+        from cesi_cert import scopes
+        from cesi_cert.models import Deadline
+
+        from .models import Membership
+
+        scopes.grant(
+            Deadline,
+            "applications.members",
+            lambda user: Deadline.objects.filter(
+                organization_id__in=Membership.objects.filter(user=user).values("organization")
+            ),
+        )

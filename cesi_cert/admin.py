@@ -1,14 +1,19 @@
-"""Staff screens for users, the transition log and notifications."""
+"""Staff screens for users, the transition log, notifications and the deadline dashboard."""
+
+from datetime import timedelta
 
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth import forms as auth_forms
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
-from .models import Notification, TransitionLog, User
+from .deadlines import HORIZONS, deadlines_for, horizon_of
+from .models import Deadline, Notification, TransitionLog, User
+from .roles import Role
 
 
 class UserCreationForm(auth_forms.AdminUserCreationForm):
@@ -128,3 +133,96 @@ class NotificationAdmin(ReadOnlyAdmin):
     @admin.display(description=_("recipient"), ordering="recipient__username")
     def to(self, notification):
         return notification.recipient
+
+
+class DueFilter(admin.SimpleListFilter):
+    """The dashboard's horizons: overdue, due in the next 30/60/90 days, closed."""
+
+    title = _("due")
+    parameter_name = "due"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("overdue", _("Overdue")),
+            *[(str(d), _("Next %(days)s days") % {"days": d}) for d in HORIZONS],
+            ("closed", _("Closed")),
+        ]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        value = self.value()
+        if value == "closed":
+            return queryset.filter(closed_at__isnull=False)
+        if value == "overdue":
+            return queryset.filter(closed_at__isnull=True, due_at__lte=now)
+        if value in {str(d) for d in HORIZONS}:
+            return queryset.filter(
+                closed_at__isnull=True,
+                due_at__gt=now,
+                due_at__lte=now + timedelta(days=int(value)),
+            )
+        return queryset
+
+
+class OpenFilter(admin.SimpleListFilter):
+    """Open deadlines unless asked otherwise: the dashboard is about what is still owed."""
+
+    title = _("open")
+    parameter_name = "open"
+
+    def lookups(self, request, model_admin):
+        return [("all", _("All"))]
+
+    def choices(self, changelist):
+        yield {
+            "selected": self.value() is None,
+            "query_string": changelist.get_query_string(remove=[self.parameter_name]),
+            "display": _("Open"),
+        }
+        yield from super().choices(changelist)
+
+    def queryset(self, request, queryset):
+        if self.value() == "all" or request.GET.get("due") == "closed":
+            return queryset
+        return queryset.filter(closed_at__isnull=True)
+
+
+@admin.register(Deadline)
+class DeadlineAdmin(ReadOnlyAdmin):
+    """The deadline dashboard (SPEC "Deadlines"): what is due, overdue and coming, by
+    department; the rows are kept by the apps the obligations belong to."""
+
+    list_display = ("due_local", "status", "what", "owner", "reminded_at", "alerted_at")
+    list_filter = (OpenFilter, DueFilter, "owner_role", "kind")
+    date_hierarchy = "due_at"
+    ordering = ("due_at", "pk")
+    fields = ("what", "due_at", "owner", "remind_at", "reminded_at", "alerted_at", "closed_at")
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return deadlines_for(request.user)
+
+    @admin.display(description=_("due"), ordering="due_at")
+    def due_local(self, deadline):
+        return f"{timezone.localtime(deadline.due_at):%Y-%m-%d %H:%M}"
+
+    @admin.display(description=_("status"))
+    def status(self, deadline):
+        horizon = horizon_of(deadline)
+        labels = {
+            "overdue": _("Overdue"),
+            "closed": deadline.get_outcome_display() or _("Closed"),
+            "later": _("Open"),
+        }
+        label = labels.get(horizon) or _("Due within %(days)s days") % {"days": horizon}
+        return format_html('<span class="badge state-{}">{}</span>', horizon, label)
+
+    @admin.display(description=_("what"))
+    def what(self, deadline):
+        if deadline.staff_link:
+            return format_html('<a href="{}">{}</a>', deadline.staff_link, deadline.title)
+        return deadline.title
+
+    @admin.display(description=_("department"), ordering="owner_role")
+    def owner(self, deadline):
+        return Role(deadline.owner_role).label if deadline.owner_role in Role.values else "—"

@@ -8,7 +8,9 @@ class CesiCertConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import pdf  # noqa: F401 — registers the PDF system checks
-        from .workspaces import register_inbox_panels
+        from . import deadlines, notices, pdf  # noqa: F401 — pdf registers its system checks
+        from .workspaces import register_deadline_panels, register_inbox_panels
 
         register_inbox_panels()
+        register_deadline_panels()
+        deadlines.register_builtin_sweeps()

@@ -4,8 +4,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from . import limits
 
@@ -200,3 +203,85 @@ class Notification(models.Model):
     @property
     def subject(self) -> str:
         return self.rendered()[0]
+
+
+class Deadline(models.Model):
+    """A date by which something must happen (SPEC "Deadlines"): one row per open obligation.
+
+    Kept by the app the obligation belongs to, through :func:`cesi_cert.deadlines.track` (open it
+    or move it when the thing changes) and :func:`cesi_cert.deadlines.close` (done, or no longer
+    owed). The reminder and alert sweeps read these rows only, by indexed dates, so their cost
+    follows what is due, not how many certificates exist.
+
+    ``organization_id`` is whose obligation it is (the portal shows it to that organisation's
+    members); it is a plain id, not a foreign key, because the kernel does not know the
+    applications app.
+    """
+
+    class Outcome(models.TextChoices):
+        MET = "met", _("Met in time")
+        LATE = "late", _("Met late")
+        CANCELLED = "cancelled", _("No longer owed")
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
+    object_id = models.PositiveBigIntegerField()
+    subject = GenericForeignKey("content_type", "object_id")
+    kind = models.CharField(_("kind"), max_length=64)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    organization_id = models.PositiveBigIntegerField(_("organisation"), null=True, blank=True)
+    visible_to_organization = models.BooleanField(_("shown to the organisation"), default=True)
+    owner_role = models.CharField(_("department"), max_length=32, blank=True)
+    portal_link = models.CharField(_("link in the portal"), max_length=300, blank=True)
+    staff_link = models.CharField(_("link for staff"), max_length=300, blank=True)
+    due_at = models.DateTimeField(_("due"))
+    remind_at = models.DateTimeField(_("remind on"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("reminded"), null=True, blank=True)
+    alerted_at = models.DateTimeField(_("overdue alert sent"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("deadline")
+        verbose_name_plural = _("deadlines")
+        ordering = ["due_at", "pk"]
+        constraints = [
+            # One open obligation of a kind per thing: a second track() moves it, never adds one.
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind"],
+                condition=Q(closed_at__isnull=True),
+                name="one_open_deadline_per_subject_and_kind",
+            ),
+        ]
+        indexes = [
+            # What the dashboard, the portal and the alert sweep read: open rows by due date.
+            models.Index(
+                fields=["due_at"], condition=Q(closed_at__isnull=True), name="deadline_open_due"
+            ),
+            models.Index(
+                fields=["remind_at"],
+                condition=Q(closed_at__isnull=True, reminded_at__isnull=True),
+                name="deadline_to_remind",
+            ),
+            models.Index(fields=["organization_id", "due_at"], name="deadline_org_due"),
+            models.Index(fields=["content_type", "object_id"], name="deadline_subject"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.due_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def title(self) -> str:
+        """What is due, in the active language (the kind's sentence with its parameters)."""
+        from .deadlines import title_of
+
+        return title_of(self)
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+    def is_overdue(self, now=None) -> bool:
+        return self.closed_at is None and self.due_at <= (now or timezone.now())

@@ -51,3 +51,20 @@ def ensure_role_groups(group_model=None) -> None:
         from django.contrib.auth.models import Group as group_model
     for role in Role:
         group_model.objects.get_or_create(name=role.value)
+
+
+#: The kernel's own admin pages each staff role opens ("view" only; rows change through the
+#: services). Written out in migration ``0007_deadline_permissions`` too.
+KERNEL_GRANTS = {
+    role: ["cesi_cert.view_deadline"]
+    for role in ("customer_service", "certification_business", "technical_committee")
+}
+
+
+def ensure_kernel_grants() -> None:
+    """Give the role groups the kernel's permissions again (a flushed test database)."""
+    from django.apps import apps
+
+    from .migration_helpers import grant
+
+    grant(apps, KERNEL_GRANTS)

@@ -12,7 +12,7 @@ from applications.api import urls as application_api
 from evaluations import urls as evaluation_urls
 from evaluations.api import urls as evaluation_api
 
-from . import health, views, workspaces
+from . import api_deadlines, health, views, workspaces
 from .api_tokens import ObtainTokenApi
 
 # Each place gathers the pages of every app that works there (the portal: applications, then
@@ -28,6 +28,7 @@ committee_patterns = [path("", workspaces.committee_home, name="home")]
 api_router = DefaultRouter()
 application_api.register(api_router)
 evaluation_api.register(api_router)
+api_deadlines.register(api_router)
 api_patterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
     path("", include(api_router.urls)),

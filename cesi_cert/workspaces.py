@@ -67,3 +67,72 @@ def register_inbox_panels() -> None:
                 empty=_("No unread notifications."),
             )
         )
+
+
+def register_deadline_panels() -> None:
+    """What is due: the organisation's own deadlines in the portal; the counts by horizon on the
+    admin home, each linking to the deadline dashboard (SPEC "Deadlines")."""
+    from django.utils.translation import gettext_lazy as _
+
+    from . import panels
+    from .deadlines import deadlines_for, horizon_of
+    from .roles import STAFF_ROLES, has_role
+
+    def mine(user):
+        rows = list(deadlines_for(user).filter(closed_at__isnull=True).order_by("due_at")[:20])
+        for row in rows:
+            row.horizon = horizon_of(row)
+        return rows
+
+    panels.register(
+        panels.Panel(
+            key="deadlines.portal",
+            place=Place.PORTAL,
+            title=_("Deadlines"),
+            template="cesi_cert/panels/deadlines.html",
+            items=mine,
+            order=3,
+            empty="",  # shown only when something is due
+        )
+    )
+    panels.register(
+        panels.Panel(
+            key="deadlines.admin",
+            place=Place.ADMIN,
+            title=_("Deadlines"),
+            template="admin/cesi_cert/panels/deadlines.html",
+            items=lambda user: [_dashboard_counts(user)],
+            order=5,
+            visible=lambda user: has_role(user, *STAFF_ROLES),
+            empty="",
+        )
+    )
+
+
+def _dashboard_counts(user) -> dict:
+    """Open deadlines overdue and due within each horizon, in one query."""
+    from datetime import timedelta
+
+    from django.db.models import Count, Q
+    from django.utils import timezone
+
+    from .deadlines import HORIZONS, deadlines_for
+
+    now = timezone.now()
+    counts = (
+        deadlines_for(user)
+        .filter(closed_at__isnull=True)
+        .aggregate(
+            overdue=Count("pk", filter=Q(due_at__lte=now)),
+            **{
+                f"d{days}": Count(
+                    "pk", filter=Q(due_at__gt=now, due_at__lte=now + timedelta(days=days))
+                )
+                for days in HORIZONS
+            },
+        )
+    )
+    return {
+        "overdue": counts["overdue"],
+        "horizons": [(days, counts[f"d{days}"]) for days in HORIZONS],
+    }
