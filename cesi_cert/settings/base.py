@@ -263,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "applications.models.Application.Kind",
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
+        "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
     },
 }
 
