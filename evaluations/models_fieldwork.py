@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -104,7 +103,10 @@ class Activity(ConcurrentTransitionMixin, models.Model):
         NOT_APPLICABLE = "not_applicable", _("Not applicable")
 
     evaluation = models.ForeignKey(
-        Evaluation, verbose_name=_("evaluation"), on_delete=models.CASCADE, related_name="activities"
+        Evaluation,
+        verbose_name=_("evaluation"),
+        on_delete=models.CASCADE,
+        related_name="activities",
     )
     mode = models.CharField(_("evaluation mode"), max_length=32, choices=EvaluationMode.choices)
     state = FSMField(
@@ -370,7 +372,12 @@ class Evidence(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     site = models.ForeignKey(
-        Site, verbose_name=_("site"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        Site,
+        verbose_name=_("site"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     activity = models.ForeignKey(
         Activity,

@@ -68,9 +68,7 @@ class EvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
     @admin.display(description=_("photos"))
     def photo_links(self, evidence):
         links = [
-            format_html(
-                '<a href="{}">{}</a>', reverse("auditor:evidence_photo", args=[p.pk]), n
-            )
+            format_html('<a href="{}">{}</a>', reverse("auditor:evidence_photo", args=[p.pk]), n)
             for n, p in enumerate(evidence.photos.all(), start=1)
         ]
         return format_html(" ".join(["{}"] * len(links)), *links) if links else "—"
@@ -98,13 +96,13 @@ REQUEST_SUBCONTRACT = ObjectAction(
     route="subcontracts/request",
     title=_("Request a subcontracted assessment"),
     form_class=SubcontractRequestForm,
-    allowed=lambda user, ev: (
-        permissions.can_plan(user) and ev.state not in Evaluation.FINAL_STATES
-    ),
+    allowed=lambda user, ev: permissions.can_plan(user) and ev.state not in Evaluation.FINAL_STATES,
     may_ever=lambda user, ev: permissions.can_plan(user),
     perform=lambda ev, by, data: services.subcontract_request(evaluation=ev, by=by, **data),
-    success=lambda ev, sa: _("%(body)s is asked for its report by %(due)s.")
-    % {"body": sa.subcontractor, "due": f"{sa.due_on:%Y-%m-%d}"},
+    success=lambda ev, sa: (
+        _("%(body)s is asked for its report by %(due)s.")
+        % {"body": sa.subcontractor, "due": f"{sa.due_on:%Y-%m-%d}"}
+    ),
     refused=_("Nothing is subcontracted for a reported or cancelled evaluation."),
     forbidden=_("Only the certification business subcontracts assessments."),
     help_text=_(
@@ -132,9 +130,7 @@ class OverdueSubcontractFilter(admin.SimpleListFilter):
 
 
 @admin.register(SubcontractedAssessment)
-class SubcontractedAssessmentAdmin(
-    ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
-):
+class SubcontractedAssessmentAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
     action_set = SUBCONTRACT_ACTIONS
     view_on_site = False
     list_display = ("evaluation", "subcontractor", "mode", "due_on", "state", "overdue")
