@@ -30,7 +30,8 @@ class ActivityInline(ReadOnlyInlineMixin, admin.TabularInline):
     verbose_name_plural = _("evaluation activities (§3.2.3)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("performed_by", "site")
+        # The rows' titles name the evaluation: read with it, not once per row.
+        return super().get_queryset(request).select_related("evaluation", "performed_by", "site")
 
 
 class MeetingInline(ReadOnlyInlineMixin, admin.StackedInline):
@@ -49,7 +50,7 @@ class MeetingInline(ReadOnlyInlineMixin, admin.StackedInline):
     verbose_name_plural = _("meetings (§3.3.2.2)")
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("recorded_by")
+        return super().get_queryset(request).select_related("evaluation", "recorded_by")
 
 
 class EvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
@@ -61,7 +62,7 @@ class EvidenceInline(ReadOnlyInlineMixin, admin.TabularInline):
         return (
             super()
             .get_queryset(request)
-            .select_related("recorded_by", "site", "activity")
+            .select_related("evaluation", "recorded_by", "site", "activity__evaluation")
             .prefetch_related("photos")
         )
 
@@ -89,6 +90,9 @@ class SubcontractInline(ReadOnlyInlineMixin, admin.TabularInline):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("evaluation")
 
 
 REQUEST_SUBCONTRACT = ObjectAction(
