@@ -37,7 +37,11 @@ PAGES = [
     ("API: evidence (staff)", "api-staff", "/api/v1/evidence/"),
     ("API: evidence (auditor)", "api-auditor", "/api/v1/evidence/"),
     ("API: subcontracted assessments (staff)", "api-staff", "/api/v1/subcontracted-assessments/"),
-    ("API: subcontracted assessments (auditor)", "api-auditor", "/api/v1/subcontracted-assessments/"),
+    (
+        "API: subcontracted assessments (auditor)",
+        "api-auditor",
+        "/api/v1/subcontracted-assessments/",
+    ),
 ]
 
 
