@@ -145,7 +145,7 @@ def activity_record_result(
         act,
         "record_result",
         by=by,
-        reason=(findings or "").strip()[:200],
+        reason="",  # the findings are the CB's working papers: kept on the row, not in the log
         result=result,
         findings=(findings or "").strip(),
         performed_on=performed_on,

@@ -248,3 +248,38 @@ def test_the_api_records_results_evidence_and_subcontracts(visit):
     sa = SubcontractedAssessment.objects.get()
     assert leader.get(reverse("subcontracted-assessment-detail", args=[sa.pk])).status_code == 200
     assert Activity.objects.filter(evaluation=ev, state="recorded").count() == 1
+
+
+# --- the admin -----------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_business_subcontracts_and_receives_the_report_in_the_admin(client, visit):
+    ev = visit.evaluation
+    request_url = reverse("admin:evaluations_evaluation_subcontract_request", args=[ev.pk])
+    body = {
+        "subcontractor": "检测机构丙",
+        "mode": "characteristic_testing",
+        "due_on": (timezone.localdate() + datetime.timedelta(days=7)).isoformat(),
+    }
+    client.force_login(UserFactory(role=Role.CUSTOMER_SERVICE))
+    client.post(request_url, body)
+    assert not SubcontractedAssessment.objects.exists()  # not customer service's to do
+
+    client.force_login(visit.planner)
+    response = client.post(request_url, {**body, "due_on": "2000-01-01"})
+    assert response.status_code == 200 and "due_on" in response.context["form"].errors
+    assert client.post(request_url, body).status_code == 302
+    sa = SubcontractedAssessment.objects.get()
+    receive = reverse(
+        "admin:evaluations_subcontractedassessment_transition", args=[sa.pk, "receive"]
+    )
+    page = client.get(receive).content.decode()
+    assert 'enctype="multipart/form-data"' in page
+    response = client.post(receive, {"report": disguised_pdf("r.docx"), "summary": "x"})
+    assert response.status_code == 200  # the fake Word file is a field error, not a 500
+    sa.refresh_from_db()
+    assert sa.state == "requested"
+    assert client.post(receive, {"report": pdf(), "summary": "合格"}).status_code == 302
+    sa.refresh_from_db()
+    assert sa.state == "received" and sa.report_summary == "合格"
