@@ -213,3 +213,71 @@ def _remove_stale_kept(storage) -> None:
                 storage.delete(path)
         except OSError:
             pass  # removed by a concurrent request
+
+
+# --- photos (camera uploads) ---------------------------------------------------------------
+
+#: Pillow's format name → (stored extension, MIME type served back).
+IMAGE_FORMATS = {
+    "JPEG": ("jpg", "image/jpeg"),
+    "PNG": ("png", "image/png"),
+    "WEBP": ("webp", "image/webp"),
+}
+
+
+@dataclass(frozen=True)
+class CheckedImage(CheckedUpload):
+    width: int
+    height: int
+
+
+def check_image(upload, *, field: str = "photos") -> CheckedImage:
+    """Validate a photo: size-capped, and really an image Pillow decodes (JPEG, PNG or WebP),
+    whatever its name says — a renamed PDF or script is refused. Its type comes from its content,
+    never from its name.
+
+    Raises ``DomainError(field=field)`` with a message the uploader can act on.
+    """
+    from PIL import Image, UnidentifiedImageError
+
+    if upload is None:
+        raise invalid(field, _("Choose a photo."))
+    name = safe_display_name(upload.name)
+    limit = settings.IMAGE_UPLOAD_MAX_BYTES
+    if upload.size > limit:
+        raise invalid(
+            field,
+            _("The photo “%(name)s” is too large (%(size)s); the limit is %(limit)s.")
+            % {"name": name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+        )
+    if upload.size == 0:
+        raise invalid(field, _("The file is empty."))
+    not_an_image = invalid(
+        field,
+        _("“%(name)s” is not a photo: take a picture or choose a JPEG, PNG or WebP image.")
+        % {"name": name},
+    )
+    try:
+        upload.seek(0)
+        with Image.open(upload) as image:
+            fmt, (width, height) = image.format, image.size
+            if width * height > settings.IMAGE_MAX_PIXELS:
+                raise invalid(
+                    field,
+                    _("The photo “%(name)s” has too many pixels (%(w)s × %(h)s).")
+                    % {"name": name, "w": width, "h": height},
+                )
+            image.verify()  # reads the whole file: a truncated or forged image fails here
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise not_an_image from None
+    if fmt not in IMAGE_FORMATS:
+        raise not_an_image
+    extension, content_type = IMAGE_FORMATS[fmt]
+    upload.seek(0)
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return CheckedImage(
+        name, extension, content_type, upload.size, digest.hexdigest(), width, height
+    )

@@ -8,6 +8,7 @@ from cesi_cert.transitions import Action, ActionSet, RequiredReasonForm
 from . import services
 from .forms import NotifyPlanForm
 from .forms import execution as execution_forms
+from .forms import fieldwork as fieldwork_forms
 
 EVALUATION_ACTIONS = ActionSet(
     field_name="state",
@@ -99,6 +100,47 @@ NONCONFORMITY_ACTIONS = ActionSet(
             "send_back",
             _("Send the answer back"),
             services.nonconformity_send_back,
+            RequiredReasonForm,
+            style="danger",
+        ),
+    ],
+)
+
+ACTIVITY_ACTIONS = ActionSet(
+    field_name="state",
+    subject="activity",
+    actions=[
+        Action(
+            "record_result",
+            _("Record the result"),
+            services.activity_record_result,
+            fieldwork_forms.ActivityResultForm,
+            help_text=_(
+                "§3.2.3: who did it (you), when, the result and the findings; recording again "
+                "corrects it until the report is submitted."
+            ),
+        ),
+    ],
+)
+
+SUBCONTRACT_ACTIONS = ActionSet(
+    field_name="state",
+    subject="assessment",
+    actions=[
+        Action(
+            "receive",
+            _("Record the report received"),
+            services.subcontract_receive,
+            fieldwork_forms.SubcontractReceiveForm,
+            help_text=_(
+                "§3.3.2.1: the subcontracted body's report; the team and the CB read it, never "
+                "the organisation."
+            ),
+        ),
+        Action(
+            "cancel",
+            _("Cancel the subcontracted assessment"),
+            services.subcontract_cancel,
             RequiredReasonForm,
             style="danger",
         ),

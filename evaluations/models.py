@@ -706,3 +706,31 @@ class Nonconformity(ConcurrentTransitionMixin, models.Model):
     )
     def send_back(self, *, by, return_reason):
         self.return_reason = return_reason
+
+
+# The evaluation's work (activities, subcontracted assessments, meetings, evidence) lives in its
+# own module; imported here so that Django and ``from evaluations.models import …`` find it.
+from .models_fieldwork import (  # noqa: E402
+    Activity,
+    ActivityFile,
+    Evidence,
+    EvidencePhoto,
+    Meeting,
+    SubcontractedAssessment,
+)
+
+__all__ = [
+    "Activity",
+    "ActivityFile",
+    "AuditorQualification",
+    "ConflictDeclaration",
+    "Evaluation",
+    "Evidence",
+    "EvidencePhoto",
+    "Meeting",
+    "Nonconformity",
+    "Objection",
+    "QualificationRole",
+    "SubcontractedAssessment",
+    "TeamMember",
+]

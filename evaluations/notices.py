@@ -74,3 +74,13 @@ REPORT_PUBLISHED = NoticeKind(
     subject=_("Evaluation report %(ref)s"),
     body=_("The evaluation report of %(ref)s is available in the portal."),
 )
+SUBCONTRACT_REQUESTED = NoticeKind(
+    "evaluation.subcontract_requested",
+    subject=_("Subcontracted assessment for %(ref)s"),
+    body=_("%(body)s will carry out “%(mode)s” for evaluation %(ref)s; its report is due %(due)s."),
+)
+SUBCONTRACT_RECEIVED = NoticeKind(
+    "evaluation.subcontract_received",
+    subject=_("Subcontracted report received for %(ref)s"),
+    body=_("The report of %(body)s on “%(mode)s” for evaluation %(ref)s has been received."),
+)

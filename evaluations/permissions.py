@@ -58,3 +58,20 @@ def can_raise_nonconformity(user, evaluation) -> bool:
     """The leader and the auditors of the team (not experts, observers or trainees)."""
     member = active_member(user, evaluation)
     return member is not None and member.role in (member.Role.LEADER, member.Role.AUDITOR)
+
+
+#: The team roles that record the evaluation's work: observers and trainees watch and learn.
+RECORDING_ROLES = ("leader", "auditor", "technical_expert")
+
+
+def can_record(user, evaluation) -> bool:
+    """The leader, auditors and technical experts of the team record activity results and
+    evidence (§3.2.3, §3.3.2.2 2); observers and trainees do not."""
+    member = active_member(user, evaluation)
+    return member is not None and member.role in RECORDING_ROLES
+
+
+def can_see_internal(user, evaluation) -> bool:
+    """Evidence, activity results and subcontracted reports are the CB's working papers: the team
+    and the CB staff who follow evaluations read them, never the organisation."""
+    return can_follow(user) or is_on_team(user, evaluation)

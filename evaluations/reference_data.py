@@ -7,6 +7,13 @@ _MODELS = (
     "nonconformity",
     "auditorqualification",
     "conflictdeclaration",
+    # migration 0008
+    "activity",
+    "activityfile",
+    "subcontractedassessment",
+    "meeting",
+    "evidence",
+    "evidencephoto",
 )
 
 #: 认证业务部 plans and keeps the auditor register; 客户服务部 follows. Changes go through the

@@ -22,5 +22,17 @@ def report_pdf(evaluation: Evaluation) -> bytes:
                 "leader": evaluation.leader,
                 "sites": list(evaluation.sites.all()),
                 "nonconformities": list(evaluation.nonconformities.all()),
+                "activities": list(
+                    evaluation.activities.select_related("site", "performed_by").prefetch_related(
+                        "files"
+                    )
+                ),
+                "subcontracts": list(evaluation.subcontracted_assessments.all()),
+                "meetings": {m.kind: m for m in evaluation.meetings.all()},
+                "evidence": list(
+                    evaluation.evidence.select_related("site", "activity", "recorded_by")
+                    .prefetch_related("photos")
+                    .order_by("recorded_at", "pk")
+                ),
             },
         )

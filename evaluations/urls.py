@@ -2,7 +2,7 @@
 
 from django.urls import path, re_path
 
-from .views import auditor, history, portal, portal_findings, report
+from .views import auditor, fieldwork, history, portal, portal_findings, report
 
 #: Mounted in the portal namespace by the root URLconf.
 portal_patterns = [
@@ -52,5 +52,10 @@ auditor_patterns: list = [
         name="nonconformity_action",
     ),
     path("verification/", auditor.verification_queue, name="verification_queue"),
+    path("activities/<int:pk>/result/", fieldwork.activity_result, name="activity_result"),
+    path("evaluations/<int:pk>/evidence/", fieldwork.evidence_create, name="evidence_create"),
+    path("activity-files/<int:pk>/", fieldwork.activity_file_download, name="activity_file"),
+    path("evidence-photos/<int:pk>/", fieldwork.evidence_photo, name="evidence_photo"),
+    path("subcontracts/<int:pk>/report/", fieldwork.subcontract_report, name="subcontract_report"),
     path("evaluations/<int:pk>/report.pdf", report.report_download, name="evaluation_report"),
 ]

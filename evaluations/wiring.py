@@ -13,13 +13,26 @@ def connect() -> None:
     from cesi_cert.transitions import register_actions
 
     from . import demo, selectors, services
-    from .actions import EVALUATION_ACTIONS, NONCONFORMITY_ACTIONS
-    from .models import Evaluation, Nonconformity, TeamMember
+    from .actions import (
+        ACTIVITY_ACTIONS,
+        EVALUATION_ACTIONS,
+        NONCONFORMITY_ACTIONS,
+        SUBCONTRACT_ACTIONS,
+    )
+    from .models import (
+        Activity,
+        Evaluation,
+        Nonconformity,
+        SubcontractedAssessment,
+        TeamMember,
+    )
 
     demo_registry.register("evaluations", demo.seed, order=20)
 
     register_actions(Evaluation, EVALUATION_ACTIONS)
     register_actions(Nonconformity, NONCONFORMITY_ACTIONS)
+    register_actions(Activity, ACTIVITY_ACTIONS)
+    register_actions(SubcontractedAssessment, SUBCONTRACT_ACTIONS)
 
     # Events: a signed contract opens the evaluation for planning (as the system).
     application_signals.contract_signed.connect(

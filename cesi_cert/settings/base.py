@@ -183,6 +183,11 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # A valid upload on a form that failed for another field is kept aside for this many seconds,
 # so the next round need not choose it again (cesi_cert.files.keep_upload); then it is removed.
 KEPT_UPLOAD_MAX_AGE = env.int("KEPT_UPLOAD_MAX_AGE", default=24 * 3600)
+#: Photos taken on site (evidence, §3.3.2.2): each at most this size and this many pixels (a
+#: phone's full-resolution photo is 3–8 MB and 12–50 megapixels), at most this many per record.
+IMAGE_UPLOAD_MAX_BYTES = env.int("IMAGE_UPLOAD_MAX_BYTES", default=15 * 1024 * 1024)
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=60_000_000)
+EVIDENCE_MAX_PHOTOS = env.int("EVIDENCE_MAX_PHOTOS", default=10)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -258,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "applications.models.Application.Kind",
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
+        "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
     },
 }
 

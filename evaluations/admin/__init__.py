@@ -20,6 +20,13 @@ from cesi_cert.admin_tools import (
 from .. import services
 from ..actions import EVALUATION_ACTIONS
 from ..models import Evaluation, Nonconformity, TeamMember
+from .fieldwork import (
+    REQUEST_SUBCONTRACT,
+    ActivityInline,
+    EvidenceInline,
+    MeetingInline,
+    SubcontractInline,
+)
 from .planning import PLANNING_ACTIONS, ObjectionInline
 
 
@@ -100,14 +107,21 @@ class EvaluationAdmin(
     ObjectActionsMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
 ):
     action_set = EVALUATION_ACTIONS
-    object_actions = (*PLANNING_ACTIONS, PUBLISH_REPORT)
+    object_actions = (*PLANNING_ACTIONS, REQUEST_SUBCONTRACT, PUBLISH_REPORT)
     change_form_template = "admin/evaluations/evaluation/change_form.html"
     view_on_site = False
     list_display = ("reference", "organization", "scheme", "kind", "state", "starts_on")
     list_filter = (OverdueFilter, LeaderFilter, "state", "kind", "scheme")
     search_fields = ("reference", "organization__name_zh", "organization__credit_code")
     list_select_related = ("organization", "scheme")
-    inlines = (TeamInline, ObjectionInline)
+    inlines = (
+        TeamInline,
+        ObjectionInline,
+        ActivityInline,
+        SubcontractInline,
+        MeetingInline,
+        EvidenceInline,
+    )
     fields = (
         "reference",
         "organization",

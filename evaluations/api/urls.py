@@ -1,6 +1,6 @@
 """The evaluations app's collections under /api/v1/ (SPEC "Public contract")."""
 
-from . import findings, planning
+from . import fieldwork, findings, planning
 
 
 def register(router):
@@ -8,3 +8,4 @@ def register(router):
     router.register("evaluations", planning.EvaluationViewSet, basename="evaluation")
     router.register("team-members", planning.TeamMemberViewSet, basename="team-member")
     findings.register(router)
+    fieldwork.register(router)

@@ -41,9 +41,21 @@ class OpeningMeetingForm(forms.Form):
     plan_confirmed = forms.BooleanField(
         label=_("The evaluation plan is confirmed with the organisation"), required=False
     )
+    stopping_conditions = _text(
+        _("Conditions that would stop the evaluation"),
+        required=False,
+        rows=2,
+        help_text=_("As told to the organisation at the meeting (§3.3.2.2 1)."),
+    )
 
 
 class _ConclusionFields(forms.Form):
+    attendees = _text(
+        _("Attendees of the closing meeting"),
+        required=False,
+        rows=2,
+        help_text=_("When the visit closes now (§3.3.2.2 4)."),
+    )
     notes = _text(_("Notes on the conclusion"), required=False)
     disagreement = _text(
         _("The organisation's disagreement, if any"),
@@ -62,7 +74,7 @@ class CloseOnSiteForm(_ConclusionFields):
         ],
         initial=Evaluation.Conclusion.AFTER_CORRECTIONS,
     )
-    field_order = ["conclusion", "notes", "disagreement"]
+    field_order = ["conclusion", "attendees", "notes", "disagreement"]
 
 
 class SubmitReportForm(_ConclusionFields):
@@ -74,7 +86,7 @@ class SubmitReportForm(_ConclusionFields):
             "From the visit: recommend or do not recommend. After corrective actions, leave it."
         ),
     )
-    field_order = ["conclusion", "notes", "disagreement"]
+    field_order = ["conclusion", "attendees", "notes", "disagreement"]
 
 
 class AnswerForm(forms.Form):

@@ -12,6 +12,15 @@ from .execution import (
     nonconformity_send_back,
     nonconformity_verify,
 )
+from .fieldwork import (
+    activities_ensure_required,
+    activity_record_result,
+    evidence_record,
+    report_blockers,
+    subcontract_cancel,
+    subcontract_receive,
+    subcontract_request,
+)
 from .lifecycle import (
     evaluation_cancel,
     evaluation_open_for_application,
@@ -35,6 +44,13 @@ from .register import (
 from .report import evaluation_publish_report, evaluation_store_report
 
 __all__ = [
+    "activities_ensure_required",
+    "activity_record_result",
+    "evidence_record",
+    "report_blockers",
+    "subcontract_cancel",
+    "subcontract_receive",
+    "subcontract_request",
     "evaluation_publish_report",
     "evaluation_store_report",
     "evaluation_close_on_site",

@@ -28,8 +28,9 @@ from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
 from .. import notices, permissions, signals
-from ..models import Evaluation, Nonconformity
+from ..models import Evaluation, Meeting, Nonconformity
 from ._common import notice_params, organization_members
+from .fieldwork import activities_ensure_required, meeting_record, report_blockers
 from .report import queue_report_rendering
 
 #: How many times a nonconformity number is drawn again when a concurrent insert took it.
@@ -56,6 +57,7 @@ def _auditor_link(evaluation) -> str:
 def evaluation_start_document_review(*, evaluation: Evaluation, by, reason: str = "") -> Evaluation:
     """§3.2.2: the leader starts reviewing the documents (initial certification only)."""
     ev = begin(evaluation, "start_document_review", by)
+    activities_ensure_required(evaluation=ev)  # §3.2.3, in case the scheme's modes changed
     return run_transition(ev, "start_document_review", by=by, reason=reason)
 
 
@@ -113,9 +115,11 @@ def evaluation_start_on_site(
     attendees: str = "",
     restricted_areas: str = "",
     plan_confirmed: bool = False,
+    stopping_conditions: str = "",
 ) -> Evaluation:
-    """§3.3.2.2 1: the opening meeting confirms the plan and names the restricted areas; the
-    visit begins. The meeting's record is the transition's reason."""
+    """§3.3.2.2 1: the opening meeting confirms the plan, names the restricted areas and tells
+    the organisation what would stop the evaluation; the visit begins. The meeting is recorded
+    (:class:`~evaluations.models.Meeting`) and summed up in the transition's reason."""
     ev = begin(evaluation, "start_on_site", by)
     if not plan_confirmed:
         raise invalid(
@@ -128,6 +132,16 @@ def evaluation_start_on_site(
             lines.append(_("Attendees: %(names)s") % {"names": attendees.strip()})
         if not _blank(restricted_areas):
             lines.append(_("Restricted areas: %(areas)s") % {"areas": restricted_areas.strip()})
+    activities_ensure_required(evaluation=ev)  # §3.2.3, in case the scheme's modes changed
+    meeting_record(
+        ev,
+        kind=Meeting.Kind.OPENING,
+        by=by,
+        attendees=(attendees or "").strip(),
+        restricted_areas=(restricted_areas or "").strip(),
+        plan_confirmed=True,
+        stopping_conditions=(stopping_conditions or "").strip(),
+    )
     return run_transition(ev, "start_on_site", by=by, reason="\n".join(lines))
 
 
@@ -140,7 +154,13 @@ def _set_conclusion(ev: Evaluation, conclusion, notes: str, disagreement: str) -
 
 @transaction.atomic
 def evaluation_close_on_site(
-    *, evaluation: Evaluation, by, conclusion: str, notes: str = "", disagreement: str = ""
+    *,
+    evaluation: Evaluation,
+    by,
+    conclusion: str,
+    notes: str = "",
+    disagreement: str = "",
+    attendees: str = "",
 ) -> Evaluation:
     """§3.3.2.2 4: the closing meeting concludes "recommend once corrective actions are
     verified"; the organisation's corrective actions follow. (Recommend and do not recommend
@@ -155,6 +175,7 @@ def evaluation_close_on_site(
             )
             % {"label": Evaluation.Conclusion.AFTER_CORRECTIONS.label},
         )
+    _closing_meeting(ev, by, conclusion, attendees, disagreement)
     return run_transition(
         ev,
         "close_on_site",
@@ -163,6 +184,19 @@ def evaluation_close_on_site(
         conclusion=conclusion,
         notes=(notes or "").strip(),
         disagreement=(disagreement or "").strip(),
+    )
+
+
+def _closing_meeting(ev: Evaluation, by, conclusion, attendees: str, disagreement: str) -> None:
+    """§3.3.2.2 4: the closing meeting presents the conclusion; the organisation's
+    disagreement, if any, is recorded with it (5)."""
+    meeting_record(
+        ev,
+        kind=Meeting.Kind.CLOSING,
+        by=by,
+        attendees=(attendees or "").strip(),
+        conclusion=conclusion,
+        organization_disagreement=(disagreement or "").strip(),
     )
 
 
@@ -182,15 +216,20 @@ def evaluation_submit_report(
     conclusion: str | None = None,
     notes: str = "",
     disagreement: str = "",
+    attendees: str = "",
 ) -> Evaluation:
     """§3.3.2.2: the leader completes the report and sends it to the CB.
 
     From on site the conclusion is recommend or do not recommend (with the organisation's
     disagreement, if any); "recommend after corrective actions" is reported only once every
     nonconformity is verified. Staff are told, and downstream apps hear ``report_submitted``
-    after commit.
+    after commit. Straight from the visit, the closing meeting (with ``attendees``) is
+    recorded too. Every required activity needs its result (§3.2.3) and every subcontracted
+    report must have arrived (§3.3.2.1) first: otherwise 409, naming them.
     """
     ev = begin(evaluation, "submit_report", by)
+    if blockers := report_blockers(ev):
+        raise conflict(" ".join(str(b) for b in blockers))
     open_ones = _unverified(ev)
     if ev.state == Evaluation.State.ON_SITE:
         final = (Evaluation.Conclusion.RECOMMEND, Evaluation.Conclusion.NOT_RECOMMEND)
@@ -215,6 +254,7 @@ def evaluation_submit_report(
                 % {"numbers": _names(open_ones)},
             )
         _set_conclusion(ev, conclusion, notes, disagreement)
+        _closing_meeting(ev, by, conclusion, attendees, disagreement)
     else:
         if conclusion and conclusion != ev.conclusion:
             raise invalid(

@@ -22,6 +22,7 @@ from cesi_cert.transitions import begin, run_transition
 from .. import notices
 from ..models import Evaluation
 from ._common import notice_params, organization_members, team_people
+from .fieldwork import activities_ensure_required
 
 #: The evaluation kind of each application kind; a level increase is evaluated as an initial
 #: certification (§3.4.4).
@@ -64,6 +65,8 @@ def evaluation_open_for_application(*, application: Application) -> Evaluation |
     assign_year_reference(evaluation, "EV")
     # §3.2.2.2: initial and recertification evaluations cover every site in scope.
     evaluation.sites.set(application.sites.all())
+    # §3.2.3: an activity for every evaluation mode the scheme's implementation rule requires.
+    activities_ensure_required(evaluation=evaluation)
     contract = getattr(application, "contract", None)
     notify(
         users_with_role(Role.CERTIFICATION_BUSINESS),

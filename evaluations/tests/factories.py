@@ -89,4 +89,68 @@ def many_evaluations(n, *, organizations, leader, staff, states=None, start=0) -
             (2, Nonconformity.Grade.MAJOR, Nonconformity.State.OPEN),
         )
     )
+    fieldwork(evaluations, by=other, staff=staff)
     return evaluations
+
+
+def fieldwork(evaluations, *, by, staff, per_evaluation=1) -> None:
+    """In bulk, for each evaluation: two activities (one recorded, with a file), and
+    ``per_evaluation`` evidence records with a photo and subcontracted assessments (no files on
+    disk: rows to list)."""
+    from django.utils import timezone
+
+    from evaluations.models import (
+        Activity,
+        ActivityFile,
+        Evidence,
+        EvidencePhoto,
+        SubcontractedAssessment,
+    )
+
+    now = timezone.now()
+    activities = Activity.objects.bulk_create(
+        Activity(
+            evaluation=ev,
+            mode=mode,
+            state=state,
+            result="conforms" if state == "recorded" else "",
+            performed_by=by if state == "recorded" else None,
+            performed_on=now.date() if state == "recorded" else None,
+        )
+        for ev in evaluations
+        for mode, state in (("management_audit", "recorded"), ("customer_survey", "pending"))
+        if not ev.activities.filter(mode=mode).exists()
+    )
+    stored = dict(content_type="application/pdf", size=9, sha256="0" * 64, uploaded_by=by)
+    ActivityFile.objects.bulk_create(
+        ActivityFile(activity=a, file="evaluations/x.pdf", original_name="x.pdf", **stored)
+        for a in activities
+        if a.state == "recorded"
+    )
+    evidence = Evidence.objects.bulk_create(
+        Evidence(evaluation=ev, kind="observation", text="前台公示投诉电话", recorded_by=by)
+        for ev in evaluations
+        for _ in range(per_evaluation)
+    )
+    EvidencePhoto.objects.bulk_create(
+        EvidencePhoto(
+            evidence=e,
+            image="evaluations/x.png",
+            original_name="x.png",
+            width=8,
+            height=6,
+            **{**stored, "content_type": "image/png"},
+        )
+        for e in evidence
+    )
+    SubcontractedAssessment.objects.bulk_create(
+        SubcontractedAssessment(
+            evaluation=ev,
+            subcontractor="检测机构",
+            mode="characteristic_testing",
+            due_on=now.date(),
+            requested_by=staff,
+        )
+        for ev in evaluations
+        for _ in range(per_evaluation)
+    )

@@ -55,10 +55,16 @@ def notified_evaluation(*, kind=None, staff=None) -> Visit:
     return Visit(ev, leader, member, applicant_of(ev.organization), planner)
 
 
-def on_site(visit: Visit) -> Evaluation:
-    """Walk ``visit`` through the document review to on site, through the services."""
+def on_site(visit: Visit, *, record_activities: bool = True) -> Evaluation:
+    """Walk ``visit`` through the document review to on site, through the services; with
+    ``record_activities`` the leader records every required activity as conforming (§3.2.3),
+    so the report may be submitted."""
     ev = services.evaluation_start_document_review(evaluation=visit.evaluation, by=visit.leader)
-    return services.evaluation_start_on_site(evaluation=ev, by=visit.leader, plan_confirmed=True)
+    ev = services.evaluation_start_on_site(evaluation=ev, by=visit.leader, plan_confirmed=True)
+    if record_activities:
+        for activity in ev.activities.all():
+            services.activity_record_result(activity=activity, by=visit.leader, result="conforms")
+    return ev
 
 
 def raise_nc(visit: Visit, *, by=None, grade="minor", **kw) -> Nonconformity:

@@ -30,6 +30,44 @@ def test_the_report_has_every_section_and_chinese_fonts(tmp_path, cs_staff):
         verification="documents",
         verified_at=datetime.datetime(2026, 12, 1, tzinfo=datetime.UTC),
     )
+    # §3.2.3 activities, §3.3.2.1 a subcontracted assessment, §3.3.2.2 meetings and evidence.
+    from evaluations.models import Evidence, Meeting, SubcontractedAssessment
+
+    evaluation.activities.update(
+        state="recorded", result="conforms", performed_on=datetime.date(2026, 11, 10)
+    )
+    evaluation.activities.filter(mode="customer_survey").update(
+        result="does_not_conform", findings="回访满意度七十二分", performed_by=leader
+    )
+    SubcontractedAssessment.objects.create(
+        evaluation=evaluation,
+        subcontractor="国家服务质量检测中心",
+        mode="characteristic_testing",
+        due_on=datetime.date(2026, 11, 20),
+        requested_by=cs_staff,
+        state="received",
+        report_summary="服务特性检测全部合格",
+    )
+    Meeting.objects.create(
+        evaluation=evaluation,
+        kind="opening",
+        recorded_by=leader,
+        attendees="总经理王五",
+        restricted_areas="数据机房",
+        plan_confirmed=True,
+        stopping_conditions="发现重大安全隐患",
+    )
+    Meeting.objects.create(
+        evaluation=evaluation,
+        kind="closing",
+        recorded_by=leader,
+        attendees="总经理王五",
+        conclusion="after_corrections",
+        organization_disagreement="对抽样范围有异议",
+    )
+    Evidence.objects.create(
+        evaluation=evaluation, kind="interview", text="访谈客服主管李四", recorded_by=leader
+    )
     Evaluation.objects.filter(pk=evaluation.pk).update(
         starts_on=datetime.date(2026, 11, 10),
         ends_on=datetime.date(2026, 11, 11),
@@ -51,6 +89,19 @@ def test_the_report_has_every_section_and_chinese_fonts(tmp_path, cs_staff):
         assert section in text, section
     assert evaluation.scheme.standards in text
     assert "投诉记录未按时回访" in text and "修订回访程序" in text
+    for section in ("评价活动", "分包评价", "首次会议", "末次会议", "评价证据"):
+        assert section in text, section
+    for fact in (
+        "顾客调查",  # the mode's name
+        "回访满意度七十二分",
+        "国家服务质量检测中心",
+        "服务特性检测全部合格",
+        "数据机房",
+        "发现重大安全隐患",
+        "对抽样范围有异议",
+        "访谈客服主管李四",
+    ):
+        assert fact in text, fact
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout  # noqa: S603, S607
     rows = [line for line in fonts.splitlines()[2:] if line.strip()]
     assert rows and all(" yes " in row for row in rows) and any("CJK" in r for r in rows)

@@ -26,7 +26,10 @@ from cesi_cert.web import TransitionView, posted, refused, role_required
 
 from .. import permissions, selectors, services
 from ..forms.execution import RaiseNonconformityForm
+from ..forms.fieldwork import EvidenceForm
 from ..models import Evaluation, Nonconformity
+from ..models_fieldwork import WORK_STATES
+from ..services.fieldwork import EVIDENCE_STATES
 
 auditor_required = role_required(Role.AUDITOR)
 
@@ -46,8 +49,35 @@ def get_nonconformity(request, pk) -> Nonconformity:
     )
 
 
-def _page(request, evaluation, form):
+def _work_context(request, evaluation, evidence_form) -> dict:
+    """The evaluation's work on its page: activities, subcontracted assessments, meetings and
+    evidence (each list read in a fixed number of queries, whatever its length)."""
     user = request.user
+    may_record = permissions.can_record(user, evaluation)
+    activities = list(
+        evaluation.activities.select_related("site", "performed_by").prefetch_related("files")
+    )
+    evidence = list(
+        evaluation.evidence.select_related("site", "activity", "recorded_by").prefetch_related(
+            "photos"
+        )
+    )
+    can_add_evidence = may_record and evaluation.state in EVIDENCE_STATES
+    if can_add_evidence and evidence_form is None:
+        evidence_form = EvidenceForm(evaluation=evaluation)
+    return {
+        "activities": activities,
+        "can_record_activities": may_record and evaluation.state in WORK_STATES,
+        "subcontracts": list(evaluation.subcontracted_assessments.all()),
+        "meetings": list(evaluation.meetings.select_related("recorded_by")),
+        "evidence": evidence,
+        "evidence_form": evidence_form if can_add_evidence else None,
+    }
+
+
+def _page(request, evaluation, form=None, *, evidence_form=None):
+    user = request.user
+    form = form or RaiseNonconformityForm()
     ncs = list(evaluation.nonconformities.select_related("raised_by").order_by("number"))
     nc_actions = actions_for(Nonconformity)
     documents = []
@@ -72,6 +102,7 @@ def _page(request, evaluation, form):
             and evaluation.state
             in (Evaluation.State.ON_SITE, Evaluation.State.AWAITING_CORRECTIONS),
             "timeline": transition_log(evaluation),
+            **_work_context(request, evaluation, evidence_form),
         },
     )
 

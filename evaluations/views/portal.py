@@ -54,6 +54,11 @@ def _render_detail(request, evaluation, *, bound=None):
             "sites": list(evaluation.sites.all()),
             "objections": list(evaluation.objections.select_related("member__person")),
             "timeline": transition_log(evaluation),
+            # The organisation sees which activities there are and when they were done; their
+            # results, the evidence and subcontracted reports are the CB's working papers and
+            # reach it through the published report.
+            "activities": list(evaluation.activities.all()),
+            "meetings": list(evaluation.meetings.all()),
             # Buttons only for what this person may do now (the same check as the service).
             "evaluation_actions": {
                 a.name for a in actions_for(evaluation).available(evaluation, request.user)

@@ -2,8 +2,9 @@
 
 The planner (certification business) plans the evaluation and builds the team in the admin and
 notifies the plan; the organisation sees the plan in the portal and accepts it (§3.2.2.4; it could
-object to a member instead until the visit starts); the team leader, on a 390 px phone, starts the document review
-and the visit and records a nonconformity; the organisation answers it in the portal; the leader
+object to a member instead until the visit starts); the team leader, on a 390 px phone, starts the
+document review and the visit, records the result of every required activity and an evidence with
+a camera photo, and records a nonconformity; the organisation answers it in the portal; the leader
 verifies it, closes the visit ("recommend once corrective actions are verified") and submits the
 report, whose PDF link is then there.
 """
@@ -30,6 +31,16 @@ def sign_in(page, base, username, landing):
     page.fill("#id_password", PASSWORD)
     page.click("[data-testid=login-submit]")
     page.wait_for_url(f"{base}{landing}")
+
+
+def _photo_bytes() -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), (30, 120, 200)).save(buffer, format="PNG")
+    return buffer.getvalue()
 
 
 def fits_phone(page):
@@ -120,7 +131,7 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     workspace = f"{base}/auditor/evaluations/{ev.pk}/"
     page.wait_for_url(workspace)
     fits_phone(page)
-    assert "Accepted the plan" in page.locator('[data-testid="plan-acceptance"]').inner_text()
+    assert page.locator('[data-testid="plan-acceptance"] [data-accepted]').count() == 1
 
     follow(page, '[data-action="start_document_review"]')
     fits_phone(page)
@@ -134,6 +145,36 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
     confirm(page, "start_on_site")
     assert page.locator("h1 [data-state]").get_attribute("data-state") == "on_site"
     fits_phone(page)
+
+    # §3.2.3: the result of every activity the scheme's modes require (the report needs them).
+    for activity in ev.activities.all():
+        follow(page, f'[data-activity="{activity.pk}"] [data-action="record_result"]')
+        fits_phone(page)
+        page.select_option("#id_result", "conforms")
+        confirm(page, "record_result")
+        card = page.locator(f'[data-activity="{activity.pk}"]')
+        assert card.locator("[data-state]").get_attribute("data-state") == "recorded"
+
+    # §3.3.2.2 2: evidence with a photo from the camera, on the phone.
+    evidence_form = page.locator('[data-testid="evidence-form"]')
+    photo_input = evidence_form.locator('input[type="file"]')
+    assert photo_input.get_attribute("capture") == "environment"
+    assert photo_input.get_attribute("accept") == "image/*"
+    evidence_form.locator("#id_kind").select_option("observation")
+    evidence_form.locator("#id_text").fill("服务网点公示了投诉电话和服务承诺")
+    photo_input.set_input_files(
+        {"name": "camera.png", "mimeType": "image/png", "buffer": _photo_bytes()}
+    )
+    with page.expect_navigation():
+        page.click('[data-testid="record-evidence"]')
+    thumbnails = page.locator('[data-testid="evidence-photos"] img')
+    assert thumbnails.count() == 1
+    assert page.evaluate("(img) => img.naturalWidth", thumbnails.first.element_handle()) > 0
+    fits_phone(page)
+    page.screenshot(path=str(ARTIFACTS / "evaluation-evidence-390.png"), full_page=True)
+    page.set_viewport_size({"width": 768, "height": 1024})  # the tablet
+    assert page.evaluate("document.documentElement.scrollWidth") <= 768
+    page.set_viewport_size({"width": PHONE, "height": 844})
 
     form = page.locator('[data-testid="raise-form"]')
     form.locator("#id_clause").fill("GB/T 27922 5.3")
