@@ -3,12 +3,34 @@ API ``available_transitions`` and transitions endpoint."""
 
 from django.utils.translation import gettext_lazy as _
 
+from cesi_cert.errors import forbidden
 from cesi_cert.transitions import Action, ActionSet
 
 from .. import services
+from ..permissions import decisions as permissions
 from ..forms.decisions import ConfirmConditionForm, RefusalNoticeForm, VoteForm
 
-DECISION_ACTIONS = ActionSet(
+#: The transitions a committee member barred from a decision (ISO/IEC 17065 7.6) may not run.
+TAKING_PART = ("confirm_condition", "vote")
+
+
+class DecisionActionSet(ActionSet):
+    """Refuses a barred member's vote or confirmation saying why (403), before the generic
+    "not at this stage" the kernel would give — the same message in workspace, admin and API."""
+
+    def perform(self, obj, name, *, by, data=None, files=None):
+        refuse_if_barred(obj, name, by)
+        return super().perform(obj, name, by=by, data=data, files=files)
+
+
+def refuse_if_barred(decision, name: str, by) -> None:
+    if name in TAKING_PART and permissions.is_committee_member(by):
+        why = permissions.why_barred(by, decision)
+        if why:
+            raise forbidden(why)
+
+
+DECISION_ACTIONS = DecisionActionSet(
     field_name="state",
     subject="decision",
     actions=[

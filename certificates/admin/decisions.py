@@ -70,7 +70,9 @@ OPEN_NEW = ObjectAction(
     ),
     may_ever=lambda user, d: permissions.can_open_new_decision(user),
     perform=lambda d, by, data: services.decision_open_new(previous=d, by=by, **data),
-    success=lambda d, new: _("Decision %(ref)s is open for the committee.") % {"ref": new.reference},
+    success=lambda d, new: (
+        _("Decision %(ref)s is open for the committee.") % {"ref": new.reference}
+    ),
     refused=_("Only a made decision is replaced by a new one, and only once at a time."),
     help_text=_(
         "A made decision is locked. To change it, the committee reviews the dossier and votes "
@@ -86,7 +88,14 @@ class DecisionAdmin(
     action_set = DECISION_ACTIONS
     object_actions = (OPEN_NEW,)
     view_on_site = False
-    list_display = ("reference", "evaluation", "organization", "state", "due_on", "decided_at")
+    list_display = (
+        "reference",
+        "evaluation_reference",
+        "organization",
+        "state",
+        "due_on",
+        "decided_at",
+    )
     list_filter = (OverdueFilter, "state")
     search_fields = ("reference", "evaluation__reference", "organization__name_zh")
     list_select_related = ("evaluation", "organization")
@@ -114,9 +123,15 @@ class DecisionAdmin(
     readonly_fields = fields
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related(
-            "evaluation", "organization", "decided_by", "supersedes"
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("evaluation", "organization", "decided_by", "supersedes")
         )
+
+    @admin.display(description=_("evaluation"), ordering="evaluation__reference")
+    def evaluation_reference(self, decision):
+        return decision.evaluation.reference
 
     @admin.display(description=_("evaluation report (PDF)"))
     def report_link(self, decision):

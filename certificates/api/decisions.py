@@ -108,7 +108,16 @@ class VoteSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Vote
-        fields = ["id", "decision", "voter", "voter_name", "choice", "comment", "cast_at", "changed_at"]
+        fields = [
+            "id",
+            "decision",
+            "voter",
+            "voter_name",
+            "choice",
+            "comment",
+            "cast_at",
+            "changed_at",
+        ]
         read_only_fields = fields
 
     def get_voter_name(self, vote) -> str:
@@ -135,9 +144,7 @@ class DecisionViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Decision.objects.none()
-        qs = selectors.decisions_for(self.request.user).prefetch_related(
-            "conditions__confirmed_by"
-        )
+        qs = selectors.decisions_for(self.request.user).prefetch_related("conditions__confirmed_by")
         if self.action == "list":
             state = choice_query_param(self.request, "state", Decision.State)
             if state is not None:

@@ -39,26 +39,41 @@ class Condition(models.TextChoices):
     """§3.3: the conditions an applicant meets to be granted certification (获准认证的申请方,
     应符合下列条件). The English label is translated back to the seed's Chinese wording."""
 
-    A = "a", _(
-        "a. Has signed a formal service certification contract with CESI Certification and "
-        "meets the applicant conditions (chapter 2)."
+    A = (
+        "a",
+        _(
+            "a. Has signed a formal service certification contract with CESI Certification and "
+            "meets the applicant conditions (chapter 2)."
+        ),
     )
-    B = "b", _(
-        "b. Its service activities comply with the relevant laws and regulations, and it has "
-        "fulfilled its responsibilities and obligations during the certification process."
+    B = (
+        "b",
+        _(
+            "b. Its service activities comply with the relevant laws and regulations, and it has "
+            "fulfilled its responsibilities and obligations during the certification process."
+        ),
     )
-    C = "c", _(
-        "c. The evaluation procedure meets the requirements; the certification records are "
-        "complete and the formalities are in order."
+    C = (
+        "c",
+        _(
+            "c. The evaluation procedure meets the requirements; the certification records are "
+            "complete and the formalities are in order."
+        ),
     )
-    D = "d", _(
-        "d. The service, as evaluated, conforms to the certification standard/technical "
-        "specification and the implementation rules; every nonconformity raised in the "
-        "evaluation has been corrected as required and verified by the evaluation team."
+    D = (
+        "d",
+        _(
+            "d. The service, as evaluated, conforms to the certification standard/technical "
+            "specification and the implementation rules; every nonconformity raised in the "
+            "evaluation has been corrected as required and verified by the evaluation team."
+        ),
     )
-    E = "e", _(
-        "e. No other major problem has been found, such as a breach of national laws and "
-        "regulations, a finding of national or industry supervision or media exposure."
+    E = (
+        "e",
+        _(
+            "e. No other major problem has been found, such as a breach of national laws and "
+            "regulations, a finding of national or industry supervision or media exposure."
+        ),
     )
 
 

@@ -185,7 +185,7 @@ def decision_open_voting(*, decision: Decision, by, reason: str = "") -> Decisio
 
 
 @transaction.atomic
-def decision_vote(*, decision: Decision, by, choice: str, comment: str = "") -> Vote:
+def decision_vote(*, decision: Decision, by, choice: str, comment: str = "") -> Decision:
     """A committee member votes approve, reject or abstain, with a comment; a second call changes
     the vote while the vote is open (the history keeps the earlier one). A rejection says why.
     The transition log records that the member voted, not how."""
@@ -211,8 +211,7 @@ def decision_vote(*, decision: Decision, by, choice: str, comment: str = "") -> 
         vote._history_user = by
         vote._change_reason = "vote changed"
         vote.save(update_fields=["choice", "comment", "changed_at"])
-    run_transition(locked, "vote", by=by, choice=choice)
-    return vote
+    return run_transition(locked, "vote", by=by, choice=choice)
 
 
 def tally(decision: Decision) -> dict[str, int]:

@@ -314,8 +314,8 @@ def test_a_conflict_that_ended_long_ago_no_longer_bars():
         nature="employed",
         ended_on=timezone.localdate() - datetime.timedelta(days=3 * 366),
     )
-    vote = services.decision_vote(decision=case.decision, by=member, choice="approve")
-    assert vote.pk
+    services.decision_vote(decision=case.decision, by=member, choice="approve")
+    assert Vote.objects.filter(decision=case.decision, voter=member, choice="approve").exists()
 
 
 # --- votes ------------------------------------------------------------------------------------
@@ -371,7 +371,9 @@ def test_a_made_decision_is_locked_and_changes_only_by_a_new_decision():
     vote_all(case, "aaa")
     d = services.decision_close_voting(decision=case.decision, by=case.members[0])
     for call in (
-        lambda: services.decision_vote(decision=d, by=case.members[1], choice="reject", comment="x"),
+        lambda: services.decision_vote(
+            decision=d, by=case.members[1], choice="reject", comment="x"
+        ),
         lambda: services.decision_confirm_condition(decision=d, by=case.members[1], condition="a"),
         lambda: services.decision_close_voting(decision=d, by=case.members[1]),
     ):
@@ -415,9 +417,7 @@ def test_a_decision_not_made_in_time_is_overdue():
     case = open_decision()
     d = case.decision
     assert not d.is_overdue
-    with time_machine.travel(
-        timezone.now() + datetime.timedelta(days=31), tick=False
-    ):
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31), tick=False):
         assert d.is_overdue
 
 
@@ -446,7 +446,9 @@ def test_only_customer_service_sends_the_refusal_notice_once(monkeypatch):
         )
         == DomainError.FORBIDDEN
     )
-    blank = error_of(lambda: services.decision_send_refusal_notice(decision=d, by=kefu, reasons=" "))
+    blank = error_of(
+        lambda: services.decision_send_refusal_notice(decision=d, by=kefu, reasons=" ")
+    )
     assert blank.field == "reasons"
     d = services.decision_send_refusal_notice(decision=d, by=kefu, reasons="服务记录不完整")
     assert d.refusal_notice_sent_at and d.refusal_notice_pdf
@@ -492,4 +494,3 @@ def test_the_refusal_notice_pdf_gives_the_reasons_in_chinese(tmp_path):
     # The unconfirmed condition (d) is quoted from §3.3; the confirmed ones are not.
     assert "服务经评价符合相应认证标准" in flat
     assert "与赛西认证签署了正式服务认证合同" not in flat
-

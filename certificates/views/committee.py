@@ -52,9 +52,7 @@ def dossier(decision: Decision) -> dict:
         "application": application,
         "application_sites": list(application.sites.all()) if application else [],
         "contract": contract,
-        "team": list(
-            TeamMember.objects.filter(evaluation=evaluation).select_related("person")
-        ),
+        "team": list(TeamMember.objects.filter(evaluation=evaluation).select_related("person")),
         "sites": list(evaluation.sites.all()),
         "nonconformities": list(evaluation.nonconformities.order_by("number")),
         "subcontracted": subcontracted_reports(evaluation),
@@ -75,8 +73,7 @@ def decision_detail(request, pk):
             "actions": actions_for(decision).available(decision, user),
             "barred": permissions.why_barred(user, decision),
             "conditions": [
-                {"code": c.value, "label": c.label, "check": checks.get(c.value)}
-                for c in Condition
+                {"code": c.value, "label": c.label, "check": checks.get(c.value)} for c in Condition
             ],
             "votes": votes,
             "my_vote": next((v for v in votes if v.voter_id == user.pk), None),
@@ -125,6 +122,22 @@ class DecisionActionView(TransitionView):
 
     def get_object(self):
         return get_decision(self.request, self.kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from cesi_cert.errors import DomainError
+
+        from ..actions.decisions import refuse_if_barred
+
+        decision = self.get_object()
+        try:
+            refuse_if_barred(decision, self.kwargs["name"], request.user)
+        except DomainError as err:
+            messages.error(request, err.message)
+            return redirect(decision.get_absolute_url())
+        return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **context):
         return {**context, "decision": context["object"]}
