@@ -7,8 +7,8 @@ from cesi_cert.errors import forbidden
 from cesi_cert.transitions import Action, ActionSet
 
 from .. import services
-from ..permissions import decisions as permissions
 from ..forms.decisions import ConfirmConditionForm, RefusalNoticeForm, VoteForm
+from ..permissions import decisions as permissions
 
 #: The transitions a committee member barred from a decision (ISO/IEC 17065 7.6) may not run.
 TAKING_PART = ("confirm_condition", "vote")

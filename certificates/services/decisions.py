@@ -31,8 +31,15 @@ from cesi_cert.transitions import SYSTEM, begin, check_transition, lock, run_tra
 from evaluations.models import Evaluation
 
 from .. import notices, signals
-from ..models import CONDITION_TEXT_ZH, Condition, ConditionCheck, Decision, Vote, VoteChoice
-from ..models import tally_outcome
+from ..models import (
+    CONDITION_TEXT_ZH,
+    Condition,
+    ConditionCheck,
+    Decision,
+    Vote,
+    VoteChoice,
+    tally_outcome,
+)
 from ..permissions import decisions as permissions
 
 #: The reason the system gives when it opens a decision (history and log).

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from applications.tests.factories import UserFactory, applicant_of
-from cesi_cert.roles import Role
 from certificates import services
 from certificates.models import Condition, Decision
+from cesi_cert.roles import Role
 from evaluations import services as evaluation_services
 from evaluations.models import Evaluation, TeamMember
 from evaluations.tests.factories import auditor, contracted_evaluation

@@ -12,9 +12,6 @@ from django.test import override_settings
 from django.utils import timezone
 
 from applications.tests.factories import UserFactory
-from cesi_cert.errors import DomainError
-from cesi_cert.models import Notification, TransitionLog
-from cesi_cert.roles import Role
 from certificates import services, signals
 from certificates.models import ConditionCheck, Decision, Vote, tally_outcome
 from certificates.tests.decision_factories import (
@@ -24,6 +21,9 @@ from certificates.tests.decision_factories import (
     reported_evaluation,
     vote_all,
 )
+from cesi_cert.errors import DomainError
+from cesi_cert.models import Notification, TransitionLog
+from cesi_cert.roles import Role
 from evaluations.models import ConflictDeclaration
 
 

@@ -10,9 +10,9 @@ from django.test.utils import CaptureQueriesContext
 from rest_framework.test import APIClient
 
 from applications.tests.factories import OrganizationFactory, UserFactory
-from cesi_cert.roles import Role
 from certificates.models import Decision, Vote
 from certificates.tests.decision_factories import many_decisions
+from cesi_cert.roles import Role
 
 MAX_QUERIES = 12
 

@@ -3,15 +3,12 @@
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.test import Client, override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from applications.tests.factories import OrganizationFactory, UserFactory, applicant_of
-from cesi_cert.roles import Role
+from applications.tests.factories import OrganizationFactory, UserFactory
 from certificates import services
 from certificates.models import Decision, Vote
 from certificates.tests.decision_factories import (
@@ -21,6 +18,7 @@ from certificates.tests.decision_factories import (
     open_decision,
     vote_all,
 )
+from cesi_cert.roles import Role
 from evaluations.models import ConflictDeclaration
 
 
