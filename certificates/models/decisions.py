@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import RETURN_VALUE, ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
@@ -91,9 +92,10 @@ CONDITION_TEXT_ZH = {
 
 
 class VoteChoice(models.TextChoices):
-    APPROVE = "approve", _("Approve")
-    REJECT = "reject", _("Reject")
-    ABSTAIN = "abstain", _("Abstain")
+    # A context: "Reject" is already an application's 不予受理; a vote is 反对.
+    APPROVE = "approve", pgettext_lazy("vote", "Approve")
+    REJECT = "reject", pgettext_lazy("vote", "Reject")
+    ABSTAIN = "abstain", pgettext_lazy("vote", "Abstain")
 
 
 def tally_outcome(*, approve: int, reject: int, majority: str | None = None) -> bool:

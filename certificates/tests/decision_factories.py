@@ -59,7 +59,8 @@ def open_decision(*, members: int = 3) -> Case:
     """A pending decision on a reported evaluation (opened as the event would) and ``members``
     committee members who may vote on it."""
     ev, leader, member = reported_evaluation()
-    decision = services.decision_open(evaluation=ev)
+    # Outside a test transaction the "report submitted" event has opened it already.
+    decision = services.decision_open(evaluation=ev) or Decision.objects.get(evaluation=ev)
     return Case(
         decision=decision,
         leader=leader,

@@ -59,6 +59,11 @@ def dossier(decision: Decision) -> dict:
     }
 
 
+def _label(name: str) -> str:
+    action = actions_for(Decision).get(name)
+    return action.label if action else name
+
+
 @committee_required
 def decision_detail(request, pk):
     decision = get_decision(request, pk)
@@ -80,7 +85,10 @@ def decision_detail(request, pk):
             "counts": {
                 choice.label: sum(v.choice == choice for v in votes) for choice in VoteChoice
             },
-            "timeline": transition_log(decision),
+            "timeline": [
+                {"entry": entry, "label": _label(entry.transition)}
+                for entry in transition_log(decision)
+            ],
             **dossier(decision),
         },
     )
