@@ -1,9 +1,10 @@
-"""In a real browser: the technical committee decides (§3.3).
+"""In a real browser: the technical committee decides (§3.3), and the organisation reads it.
 
 Two committee members, on a 768 px tablet in portrait, open the decision in their queue, read
 the dossier (the evaluation report framed inline), start the review, confirm conditions a–e,
 open the vote and vote; the second closes the vote and the decision is granted — the outcome
-computed from the votes (quorum 2 for this committee of two).
+computed from the votes (quorum 2 for this committee of two). The organisation then reads the
+outcome in the portal on a 360 px phone, without the votes.
 """
 
 import pytest
@@ -12,6 +13,7 @@ from certificates.models import Decision, Vote
 from certificates.tests.decision_factories import committee_member, open_decision
 from tests.e2e.test_applicant_signup import ARTIFACTS, browser_page  # noqa: F401 — fixture
 from tests.e2e.test_evaluation_journey import confirm, follow, sign_in
+from tests.e2e.test_staff_review import PASSWORD
 
 TABLET = 768
 
@@ -89,3 +91,15 @@ def test_two_members_vote_and_the_decision_is_granted(live_server, browser_page,
     assert decision.state == Decision.State.GRANTED
     assert decision.decided_by == second and decision.approvals == 2
     assert Vote.objects.filter(decision=decision).count() == 2
+
+    # --- the organisation, on a phone: the outcome, not the votes ----------------------------
+    case.applicant.set_password(PASSWORD)
+    case.applicant.save()
+    page.set_viewport_size({"width": 360, "height": 780})
+    sign_in(page, base, case.applicant.username, "/portal/")
+    follow(page, f'tr[data-decision="{decision.pk}"] a')
+    assert page.locator("h1 [data-state]").get_attribute("data-state") == "granted"
+    assert "资料齐全" not in page.locator("main").inner_text()  # no vote comments
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width}px wide on a 360px screen"
+    page.screenshot(path=str(ARTIFACTS / "decision-portal-360.png"), full_page=True)
