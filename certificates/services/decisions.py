@@ -341,10 +341,29 @@ def decision_send_refusal_notice(*, decision: Decision, by, reasons: str) -> Dec
     members = get_user_model().objects.filter(
         memberships__organization=locked.organization, is_active=True
     )
-    notify(
+    # In the inbox now; by e-mail after commit, each with the PDF attached (not the plain
+    # notice e-mail, which would say the same without it).
+    rows = notify(
         members,
         notices.REFUSAL_NOTICE,
         params=_params(locked),
         link=reverse("portal:decision", args=[locked.pk]),
+        email=False,
     )
+    for row in rows:
+        transaction.on_commit(lambda pk=row.pk: _queue_notice_email(pk, locked.pk))
     return locked
+
+
+def _queue_notice_email(notification_pk: int, decision_pk: int) -> None:
+    """A broker outage must not turn the committed notice into an error page."""
+    import logging
+
+    from ..tasks import email_refusal_notice
+
+    try:
+        email_refusal_notice.delay(notification_pk, decision_pk)
+    except Exception:
+        logging.getLogger(__name__).exception(
+            "could not queue the refusal notice e-mail of decision %s", decision_pk
+        )

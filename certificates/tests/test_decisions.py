@@ -431,7 +431,9 @@ def _refused(case, confirm="abcde"):
 
 
 @pytest.mark.django_db
-def test_only_customer_service_sends_the_refusal_notice_once(monkeypatch):
+def test_only_customer_service_sends_the_refusal_notice_once(
+    monkeypatch, django_capture_on_commit_callbacks, mailoutbox
+):
     from certificates.services import decisions as decision_services
 
     monkeypatch.setattr(decision_services, "refusal_notice_pdf", lambda d: b"%PDF-1.4 notice")
@@ -450,8 +452,14 @@ def test_only_customer_service_sends_the_refusal_notice_once(monkeypatch):
         lambda: services.decision_send_refusal_notice(decision=d, by=kefu, reasons=" ")
     )
     assert blank.field == "reasons"
-    d = services.decision_send_refusal_notice(decision=d, by=kefu, reasons="服务记录不完整")
+    with django_capture_on_commit_callbacks(execute=True):
+        d = services.decision_send_refusal_notice(decision=d, by=kefu, reasons="服务记录不完整")
     assert d.refusal_notice_sent_at and d.refusal_notice_pdf
+    # By e-mail too, with the PDF attached (one e-mail, not a second plain one).
+    mails = [m for m in mailoutbox if case.applicant.email in m.to]
+    assert len(mails) == 1
+    assert mails[0].attachments[0][0] == f"{d.reference}.pdf"
+    assert mails[0].attachments[0][1].startswith(b"%PDF")
     assert Notification.objects.filter(
         recipient=case.applicant, kind="decision.refusal_notice"
     ).exists()
