@@ -43,17 +43,21 @@ def conflict_cutoff():
     return timezone.localdate() - relativedelta(years=settings.CONFLICT_COOLING_OFF_YEARS)
 
 
-def barring_conflicts(user, organization_id):
-    """``user``'s declared relations with the organisation that still bar them."""
+def barring_conflicts_with(organization_id):
+    """Declared relations with the organisation that still bar whoever declared them."""
     from django.db.models import Q
 
     from evaluations.models import ConflictDeclaration
 
     return ConflictDeclaration.objects.filter(
         Q(ended_on__isnull=True) | Q(ended_on__gt=conflict_cutoff()),
-        person_id=user.pk,
         organization_id=organization_id,
     )
+
+
+def barring_conflicts(user, organization_id):
+    """``user``'s declared relations with the organisation that still bar them."""
+    return barring_conflicts_with(organization_id).filter(person_id=user.pk)
 
 
 def why_barred(user, decision) -> str | None:

@@ -221,9 +221,30 @@ def decision_vote(*, decision: Decision, by, choice: str, comment: str = "") -> 
     return run_transition(locked, "vote", by=by, choice=choice)
 
 
+def counted_votes(decision: Decision):
+    """The votes that count: by members who may still take part. A conflict declared after
+    voting (or a voter found on the team) takes that vote out of the count (ISO/IEC 17065 7.6),
+    and so does leaving the committee."""
+    from evaluations.models import TeamMember
+
+    team = TeamMember.objects.filter(evaluation_id=decision.evaluation_id).values("person")
+    conflicted = permissions.barring_conflicts_with(decision.organization_id).values("person")
+    from django.contrib.auth import get_user_model
+    from django.db.models import Q
+
+    members = get_user_model().objects.filter(
+        Q(groups__name=Role.TECHNICAL_COMMITTEE) | Q(is_superuser=True), is_active=True
+    )
+    return (
+        Vote.objects.filter(decision=decision, voter__in=members.values("pk"))
+        .exclude(voter__in=team)
+        .exclude(voter__in=conflicted)
+    )
+
+
 def tally(decision: Decision) -> dict[str, int]:
     counts = dict(
-        Vote.objects.filter(decision=decision)
+        counted_votes(decision)
         .values_list("choice")
         .annotate(n=Count("pk"))
         .values_list("choice", "n")
@@ -240,8 +261,9 @@ def unconfirmed_conditions(decision: Decision) -> list[str]:
 def decision_close_voting(*, decision: Decision, by, reason: str = "") -> Decision:
     """Close the vote; the outcome follows from the count, nobody types it.
 
-    Refused with 409 while fewer than ``DECISION_QUORUM`` members voted (abstentions count
-    towards the quorum) and while the votes would grant but a §3.3 condition is unconfirmed.
+    Only votes of members who may still take part count (:func:`counted_votes`). Refused with
+    409 while fewer than ``DECISION_QUORUM`` such votes are cast (abstentions count towards the
+    quorum) and while the votes would grant but a §3.3 condition is unconfirmed.
     Granted when ``DECISION_MAJORITY`` of the votes for or against approve; refused otherwise.
     Customer service is told, and downstream apps hear ``decision_made`` after commit.
     """

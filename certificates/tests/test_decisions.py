@@ -304,6 +304,28 @@ def test_a_member_with_a_declared_conflict_with_the_organisation_cannot_vote():
 
 
 @pytest.mark.django_db
+def test_grant_is_refused_when_a_vote_came_from_a_member_now_conflicted():
+    """A conflict declared after voting takes the vote out of the count: 2 of the 3 needed."""
+    case = open_decision()
+    in_voting(case)
+    vote_all(case, "aaa")
+    ConflictDeclaration.objects.create(
+        person=case.members[2], organization=case.decision.organization, nature="employed"
+    )
+    err = error_of(
+        lambda: services.decision_close_voting(decision=case.decision, by=case.members[0])
+    )
+    assert err.code == DomainError.CONFLICT and "2" in str(err.message)
+    case.decision.refresh_from_db()
+    assert case.decision.state == Decision.State.VOTING
+    # A fourth, unconflicted member votes: the quorum is reached without the barred vote.
+    fourth = committee_member()
+    services.decision_vote(decision=case.decision, by=fourth, choice="approve")
+    d = services.decision_close_voting(decision=case.decision, by=case.members[0])
+    assert d.state == Decision.State.GRANTED and d.approvals == 3
+
+
+@pytest.mark.django_db
 def test_a_conflict_that_ended_long_ago_no_longer_bars():
     case = open_decision()
     in_voting(case)
