@@ -10,12 +10,14 @@ written refusal and opens a new decision when a made one must change.
 from __future__ import annotations
 
 import datetime
+import logging
 import uuid
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +43,8 @@ from ..models import (
     tally_outcome,
 )
 from ..permissions import decisions as permissions
+
+log = logging.getLogger(__name__)
 
 #: The reason the system gives when it opens a decision (history and log).
 OPENED_BY_EVENT = "evaluations.report_submitted"
@@ -229,9 +233,6 @@ def counted_votes(decision: Decision):
 
     team = TeamMember.objects.filter(evaluation_id=decision.evaluation_id).values("person")
     conflicted = permissions.barring_conflicts_with(decision.organization_id).values("person")
-    from django.contrib.auth import get_user_model
-    from django.db.models import Q
-
     members = get_user_model().objects.filter(
         Q(groups__name=Role.TECHNICAL_COMMITTEE) | Q(is_superuser=True), is_active=True
     )
@@ -358,8 +359,6 @@ def decision_send_refusal_notice(*, decision: Decision, by, reasons: str) -> Dec
     locked._history_user = by
     locked._change_reason = "refusal notice rendered"
     locked.save(update_fields=["refusal_notice_pdf"])
-    from django.contrib.auth import get_user_model
-
     members = get_user_model().objects.filter(
         memberships__organization=locked.organization, is_active=True
     )
@@ -379,13 +378,9 @@ def decision_send_refusal_notice(*, decision: Decision, by, reasons: str) -> Dec
 
 def _queue_notice_email(notification_pk: int, decision_pk: int) -> None:
     """A broker outage must not turn the committed notice into an error page."""
-    import logging
-
     from ..tasks import email_refusal_notice
 
     try:
         email_refusal_notice.delay(notification_pk, decision_pk)
     except Exception:
-        logging.getLogger(__name__).exception(
-            "could not queue the refusal notice e-mail of decision %s", decision_pk
-        )
+        log.exception("could not queue the refusal notice e-mail of decision %s", decision_pk)
