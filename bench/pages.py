@@ -1,6 +1,7 @@
 """Time the busiest pages and count their queries with many applications on file.
 
-    .venv/bin/python bench/pages.py [--applications 2000] [--evaluations 200] [--repeat 20]
+    .venv/bin/python bench/pages.py [--applications 2000] [--evaluations 200] [--decisions 200]
+                                    [--repeat 20]
 
 Builds a throw-away SQLite database (or the one DATABASE_URL names, in a test database), fills
 it with organisations and applications through the factories, and evaluations (each with a
@@ -23,6 +24,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--applications", type=int, default=2000)
     parser.add_argument("--evaluations", type=int, default=200)
+    parser.add_argument("--decisions", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=20)
     args = parser.parse_args()
 
@@ -93,12 +95,22 @@ def run(args, connection, CaptureQueriesContext) -> None:
     )
 
     web_staff, web_applicant, web_auditor, api = Client(), Client(), Client(), APIClient()
+    web_committee = Client()
     web_staff.force_login(staff)
     web_applicant.force_login(applicant)
     web_auditor.force_login(leader)
     api.force_authenticate(staff)
     own = Application.objects.filter(organization=orgs[0]).first()
     evaluation = Evaluation.objects.filter(organization=orgs[0]).first()
+    # Open decisions for the committee's queue (half of them overdue), in bulk.
+    from certificates.tests.decision_factories import many_decisions
+
+    started = time.perf_counter()
+    member = UserFactory(username="bench-jiwei", role=Role.TECHNICAL_COMMITTEE)
+    decisions = many_decisions(args.decisions, organizations=orgs) if args.decisions else []
+    web_committee.force_login(member)
+    print(f"{args.decisions} open decisions ({time.perf_counter() - started:.1f} s to build)")
+
     pages = [
         ("admin: application list", web_staff, "/admin/applications/application/"),
         ("admin: application page", web_staff, f"/admin/applications/application/{own.pk}/change/"),
@@ -119,6 +131,13 @@ def run(args, connection, CaptureQueriesContext) -> None:
             ("API: evaluations, page 1", api, "/api/v1/evaluations/"),
             ("API: team members, page 1", api, "/api/v1/team-members/"),
             ("API: nonconformities, p. 1", api, "/api/v1/nonconformities/"),
+        ]
+    if decisions:
+        pages += [
+            ("committee: home (queue)", web_committee, "/committee/"),
+            ("committee: dossier", web_committee, f"/committee/decisions/{decisions[0].pk}/"),
+            ("admin: decision list", web_staff, "/admin/certificates/decision/"),
+            ("API: decisions, page 1", api, "/api/v1/decisions/"),
         ]
     print(f"{'page':<28} {'median ms':>10} {'p95 ms':>8} {'queries':>8}")
     for label, client, url in pages:

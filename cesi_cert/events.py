@@ -13,6 +13,8 @@ Events sent today (the README's developer section lists them too):
 ======================================  ==========================================
 ``applications.signals.contract_signed``  sender ``Application``; ``application``, ``contract``
 ``applications.signals.application_withdrawn``  sender ``Application``; ``application``, ``by``
+``evaluations.signals.report_submitted``  sender ``Evaluation``; ``evaluation``
+``certificates.signals.decision_made``  sender ``Decision``; ``decision``
 ======================================  ==========================================
 """
 

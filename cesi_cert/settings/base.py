@@ -81,6 +81,9 @@ CONTENT_SECURITY_POLICY = {
 CONTENT_SECURITY_POLICY_PATHS = {
     "/admin/": {"style-src": "'self' 'unsafe-inline'"},
     "/api/docs/": {"style-src": "'self' 'unsafe-inline'"},
+    # The stored evaluation report is shown inside the committee's dossier page (an <iframe> of
+    # the same site); everything else still refuses to be framed.
+    "/committee/reports/": {"frame-ancestors": "'self'"},
 }
 
 ROOT_URLCONF = "cesi_cert.urls"
@@ -143,6 +146,18 @@ NONCONFORMITY_DUE_DAYS = {
     "major": env.int("NONCONFORMITY_DUE_DAYS_MAJOR", default=30),
     "minor": env.int("NONCONFORMITY_DUE_DAYS_MINOR", default=60),
 }
+
+# --- decisions (§3.3) -----------------------------------------------------------------------
+# Votes the technical committee needs before it can close a vote (approvals, rejections and
+# abstentions all count towards the quorum); fewer votes and the vote stays open.
+DECISION_QUORUM = env.int("DECISION_QUORUM", default=3)
+# Which majority grants: "simple" — more approvals than half of the votes cast for or against
+# (abstentions left out; a tie does not grant) — or "two_thirds" — approvals are at least two
+# thirds of those votes.
+DECISION_MAJORITY = env("DECISION_MAJORITY", default="simple")
+# Days after the evaluation report reaches the CB within which the committee should decide; a
+# decision still open after that shows as overdue (first) in the committee's queue.
+DECISION_DUE_DAYS = env.int("DECISION_DUE_DAYS", default=30)
 
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes

@@ -1,0 +1,1 @@
+"""The transitions of the certificates app as people see them (ActionSets)."""

@@ -1,0 +1,2 @@
+"""Who may do what in the certificates app (STYLE §8): named checks shared by transitions,
+services, views, templates and the API."""

@@ -1,0 +1,65 @@
+"""How the certificates app plugs into the kernel's registries (called once from ``ready``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def connect() -> None:
+    connect_decisions()
+
+
+def connect_decisions() -> None:
+    from cesi_cert import demo as demo_registry
+    from cesi_cert import panels
+    from cesi_cert.transitions import register_actions
+    from evaluations import signals as evaluation_signals
+
+    from . import demo, services
+    from .actions.decisions import DECISION_ACTIONS
+    from .models import Decision
+    from .selectors import decisions as selectors
+
+    demo_registry.register("certificates.decisions", demo.seed_decisions, order=40)
+    register_actions(Decision, DECISION_ACTIONS)
+
+    # Events: a submitted evaluation report opens the committee's decision (as the system).
+    evaluation_signals.report_submitted.connect(
+        services.on_report_submitted, dispatch_uid="certificates.open_decision_on_report"
+    )
+
+    # Panels: the committee's queue (overdue first) and what it decided lately; the
+    # organisation's decisions once made.
+    panels.register(
+        panels.Panel(
+            key="decisions.queue",
+            place=panels.Place.COMMITTEE,
+            title=_("Decisions to make"),
+            template="certificates/decisions/panels/queue.html",
+            items=lambda user: selectors.committee_queue(user)[:50],
+            order=10,
+            empty=_("No decision is waiting for the committee."),
+        )
+    )
+    panels.register(
+        panels.Panel(
+            key="decisions.made",
+            place=panels.Place.COMMITTEE,
+            title=_("Decisions made"),
+            template="certificates/decisions/panels/made.html",
+            items=lambda user: selectors.recently_made(user)[:20],
+            order=20,
+            empty="",
+        )
+    )
+    panels.register(
+        panels.Panel(
+            key="decisions.organization",
+            place=panels.Place.PORTAL,
+            title=_("Certification decisions"),
+            template="certificates/decisions/panels/organization.html",
+            items=lambda user: selectors.decisions_for(user).order_by("-decided_at")[:20],
+            order=40,
+            empty="",
+        )
+    )
