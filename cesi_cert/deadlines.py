@@ -96,6 +96,13 @@ class DeadlineKind:
         _kinds[self.key] = self
 
 
+def end_of(day) -> datetime:
+    """The last minute of ``day`` in China: a "due date" is met on that whole day."""
+    from datetime import time
+
+    return timezone.make_aware(datetime.combine(day, time(23, 59)))
+
+
 def kind_of(deadline) -> DeadlineKind | None:
     return _kinds.get(deadline.kind)
 

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from cesi_cert import events
+from cesi_cert import deadlines, events
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import conflict, forbidden, invalid, invalid_fields
 from cesi_cert.models import WORKING_LANGUAGE
@@ -27,6 +27,7 @@ from cesi_cert.notifications import notify
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, lock, run_transition
 
+from .. import deadlines as evaluation_deadlines
 from .. import notices, permissions, signals
 from ..models import Evaluation, Meeting, Nonconformity
 from ._common import notice_params, organization_members
@@ -352,6 +353,7 @@ def nonconformity_raise(
                 raise conflict(
                     _("Someone else changed this a moment ago; reload and try again.")
                 ) from None
+    evaluation_deadlines.track_nonconformity(nc)
     notify(
         organization_members(ev),
         notices.NONCONFORMITY_RAISED,
@@ -401,6 +403,7 @@ def nonconformity_answer(
         root_cause=root_cause.strip(),
         corrective_action=corrective_action.strip(),
     )
+    deadlines.close(nc, evaluation_deadlines.NONCONFORMITY_ANSWER)  # in time or late
     notify(
         _leader_people(nc.evaluation),
         notices.NONCONFORMITY_ANSWERED,
@@ -434,6 +437,7 @@ def nonconformity_send_back(*, nonconformity: Nonconformity, by, reason: str) ->
     if _blank(reason):
         raise invalid("reason", _("Say why the answer is not accepted."))
     run_transition(nc, "send_back", by=by, reason=reason.strip(), return_reason=reason.strip())
+    evaluation_deadlines.track_nonconformity(nc)  # owed again, by the same date
     notify(
         organization_members(nc.evaluation),
         notices.NONCONFORMITY_RETURNED,

@@ -20,13 +20,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import EvaluationMode
+from cesi_cert import deadlines
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid, invalid_fields
 from cesi_cert.files import check_image, check_upload
+from cesi_cert.models import Deadline
 from cesi_cert.notifications import notify
 from cesi_cert.text import human_join
 from cesi_cert.transitions import begin, lock, run_transition
 
+from .. import deadlines as evaluation_deadlines
 from .. import notices, permissions
 from ..models import (
     Activity,
@@ -200,6 +203,7 @@ def subcontract_request(
     assessment._history_user = by
     assessment._change_reason = "request"
     assessment.save()
+    evaluation_deadlines.track_subcontract(assessment)
     notify(
         _leader_people(ev),
         notices.SUBCONTRACT_REQUESTED,
@@ -230,6 +234,7 @@ def subcontract_receive(
     sa.report_name = checked.original_name
     sa.report_content_type = checked.content_type
     run_transition(sa, "receive", by=by, reason="", summary=(summary or "").strip())
+    deadlines.close(sa, evaluation_deadlines.SUBCONTRACT_REPORT)
     notify(
         _leader_people(sa.evaluation),
         notices.SUBCONTRACT_RECEIVED,
@@ -247,7 +252,9 @@ def subcontract_cancel(
     sa = begin(assessment, "cancel", by)
     if _blank(reason):
         raise invalid("reason", _("Say why the subcontracted assessment is cancelled."))
-    return run_transition(sa, "cancel", by=by, reason=reason.strip(), cancel_reason=reason.strip())
+    run_transition(sa, "cancel", by=by, reason=reason.strip(), cancel_reason=reason.strip())
+    deadlines.close(sa, outcome=Deadline.Outcome.CANCELLED)
+    return sa
 
 
 # --- meetings (§3.3.2.2 1, 4) -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import begin, run_transition
 
+from .. import deadlines as evaluation_deadlines
 from .. import notices
 from ..models import Evaluation
 from ._common import notice_params, organization_members, team_people
@@ -84,6 +85,7 @@ def evaluation_cancel(*, evaluation: Evaluation, by, reason: str) -> Evaluation:
     if not (reason or "").strip():
         raise invalid("reason", _("Say why the evaluation is cancelled."))
     run_transition(ev, "cancel", by=by, reason=reason, cancel_reason=reason)
+    evaluation_deadlines.close_all_of(ev)
     notify(
         [*team_people(ev), *organization_members(ev)],
         notices.EVALUATION_CANCELLED,
