@@ -23,15 +23,17 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
-from cesi_cert import events
+from cesi_cert import deadlines, events
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid
 from cesi_cert.models import WORKING_LANGUAGE
 from cesi_cert.notifications import notify
+from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import SYSTEM, begin, check_transition, lock, run_transition
 from evaluations.models import Evaluation
 
+from .. import deadlines as certificate_deadlines
 from .. import notices, signals
 from ..models import (
     CONDITION_TEXT_ZH,
@@ -69,12 +71,6 @@ def _due_on(evaluation: Evaluation) -> datetime.date:
     return reported + datetime.timedelta(days=settings.DECISION_DUE_DAYS)
 
 
-def _finalize_reference(decision: Decision) -> None:
-    """JD<year in China>-<id> (决定), like the other references."""
-    decision.reference = f"JD{timezone.localtime(decision.opened_at):%Y}-{decision.pk:05d}"
-    Decision.objects.filter(pk=decision.pk).update(reference=decision.reference)
-
-
 def _create(evaluation: Evaluation, *, by, reason: str, supersedes=None) -> Decision | None:
     decision = Decision(
         evaluation=evaluation,
@@ -92,7 +88,8 @@ def _create(evaluation: Evaluation, *, by, reason: str, supersedes=None) -> Deci
         if unique_violation(exc, Decision, "one_open_decision_per_evaluation"):
             return None
         raise
-    _finalize_reference(decision)
+    assign_year_reference(decision, "JD", at=decision.opened_at)  # 决定
+    certificate_deadlines.track_decision(decision)
     notify(
         users_with_role(Role.TECHNICAL_COMMITTEE),
         notices.DECISION_OPENED,
@@ -296,6 +293,7 @@ def decision_close_voting(*, decision: Decision, by, reason: str = "") -> Decisi
         abstentions=counts[VoteChoice.ABSTAIN],
         grants=grants,
     )
+    deadlines.close(locked, certificate_deadlines.DECISION_DUE)
     notify(
         users_with_role(Role.CUSTOMER_SERVICE),
         notices.DECISION_MADE,
