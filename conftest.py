@@ -111,6 +111,9 @@ def _reference_data(request):
     from evaluations.reference_data import ensure_role_permissions as ensure_evaluation_grants
 
     ensure_evaluation_grants()
+    from surveillance.reference_data import ensure_role_permissions as ensure_surveillance_grants
+
+    ensure_surveillance_grants()
 
 
 @pytest.fixture

@@ -11,13 +11,19 @@ from applications import urls as application_urls
 from applications.api import urls as application_api
 from evaluations import urls as evaluation_urls
 from evaluations.api import urls as evaluation_api
+from surveillance import api as surveillance_api
+from surveillance import urls as surveillance_urls
 
 from . import api_deadlines, health, views, workspaces
 from .api_tokens import ObtainTokenApi
 
 # Each place gathers the pages of every app that works there (the portal: applications, then
 # evaluations …), so no upstream app imports a downstream one.
-portal_patterns = [*application_urls.urlpatterns, *evaluation_urls.portal_patterns]
+portal_patterns = [
+    *application_urls.urlpatterns,
+    *evaluation_urls.portal_patterns,
+    *surveillance_urls.portal_patterns,
+]
 auditor_patterns = [
     path("", workspaces.auditor_home, name="home"),
     *evaluation_urls.auditor_patterns,
@@ -28,6 +34,7 @@ committee_patterns = [path("", workspaces.committee_home, name="home")]
 api_router = DefaultRouter()
 application_api.register(api_router)
 evaluation_api.register(api_router)
+surveillance_api.register(api_router)
 api_deadlines.register(api_router)
 api_patterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),

@@ -1,0 +1,48 @@
+"""How surveillance plugs into the kernel's registries (called once from ``AppConfig.ready``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def connect() -> None:
+    from cesi_cert import deadlines, panels
+    from cesi_cert.transitions import register_actions
+
+    from . import permissions, selectors, services
+    from .actions import CASE_ACTIONS, NOTICE_ACTIONS
+    from .models import Case, OrganizationNotice
+
+    register_actions(OrganizationNotice, NOTICE_ACTIONS)
+    register_actions(Case, CASE_ACTIONS)
+
+    # §3.4.3 / §5.1.1 k: a notification the CB opened and the organisation let pass its due
+    # moment is marked late and a case proposing suspension is opened (as the system).
+    deadlines.register(
+        services.LATE_SWEEP, due=services.notices_late_due, act=services.notice_mark_late
+    )
+
+    panels.register(
+        panels.Panel(
+            key="surveillance.notices",
+            place=panels.Place.PORTAL,
+            title=_("Incidents and changes"),
+            template="surveillance/panels/notices.html",
+            items=lambda user: selectors.notices_for(user).order_by("-created_at")[:10],
+            order=40,
+            empty=_("No incident or change notified. §3.4.3: notify accidents, regulator "
+                    "findings and changes that may affect your certification."),
+        )
+    )
+    panels.register(
+        panels.Panel(
+            key="surveillance.cases",
+            place=panels.Place.ADMIN,
+            title=_("Cases to decide"),
+            template="admin/surveillance/panels/cases.html",
+            items=lambda user: selectors.cases_to_decide(user)[:20],
+            order=15,
+            visible=permissions.can_decide_case,
+            empty=_("No case is waiting for a decision."),
+        )
+    )
