@@ -85,8 +85,8 @@ class NoticeSubmitForm(forms.Form):
         super().__init__(*args, **kwargs)
         qs = organizations if organizations is not None else Organization.objects.none()
         self.fields["organization"].queryset = qs
-        if len(qs) == 1:
-            self.fields["organization"].initial = qs[0].pk
+        if qs.count() == 1:
+            self.fields["organization"].initial = qs.get().pk
             self.fields["organization"].widget = forms.HiddenInput()
 
 

@@ -45,8 +45,8 @@ def notice_list(request):
 @applicant_required
 def notice_create(request):
     """§3.4.3: notify an incident or a change."""
-    organizations = list(application_selectors.organizations_for(request.user))
-    if not organizations:
+    organizations = application_selectors.organizations_for(request.user)
+    if not organizations.exists():
         messages.error(request, _("Register your organisation first."))
         return redirect("portal:home")
     form = NoticeSubmitForm(posted(request), posted_files(request), organizations=organizations)
