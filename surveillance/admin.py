@@ -179,8 +179,11 @@ class OrganizationNoticeAdmin(
             ", ",
             '<a href="{}">{} ({})</a>',
             (
-                (reverse("admin:surveillance_case_change", args=[c.pk]), c.reference,
-                 c.get_state_display())
+                (
+                    reverse("admin:surveillance_case_change", args=[c.pk]),
+                    c.reference,
+                    c.get_state_display(),
+                )
                 for c in cases
             ),
         )

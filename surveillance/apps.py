@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 class SurveillanceConfig(AppConfig):
     name = "surveillance"
-    verbose_name = _("Surveillance")
+    verbose_name = _("Maintaining certification")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):

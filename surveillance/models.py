@@ -37,9 +37,12 @@ class OrganizationNotice(ConcurrentTransitionMixin, models.Model):
         # §3.4.3 a–d, in the seed's words.
         ACCIDENT = "a", _("a. An accident in the service, or a major complaint about it")
         NONCONFORMING = "b", _("b. The service found nonconforming by quality or market regulators")
-        CHANGE = "c", _(
-            "c. A change that may affect the ability to meet the certification requirements "
-            "(legal status, ownership, sites, contacts, scope, capability …)"
+        CHANGE = (
+            "c",
+            _(
+                "c. A change that may affect the ability to meet the certification requirements "
+                "(legal status, ownership, sites, contacts, scope, capability …)"
+            ),
         )
         OTHER = "d", _("d. Another important situation affecting the service capability")
 
@@ -81,8 +84,10 @@ class OrganizationNotice(ConcurrentTransitionMixin, models.Model):
     special_reason = models.TextField(
         _("special reason for a later notification"),
         blank=True,
-        help_text=_("§3.4.3: in a special case an accident or regulator finding may be notified "
-                    "up to one week after it happened; say why."),
+        help_text=_(
+            "§3.4.3: in a special case an accident or regulator finding may be notified "
+            "up to one week after it happened; say why."
+        ),
         **limits.bounded_text(limits.NOTE),
     )
     source = models.CharField(
@@ -264,16 +269,25 @@ class Case(ConcurrentTransitionMixin, models.Model):
 
     class Ground(models.TextChoices):
         # §5.1.1 in the seed's words (the grounds the surveillance app proposes).
-        A = "5.1.1a", _(
-            "§5.1.1 a: the organisation, for its own reasons, could not receive the surveillance "
-            "or recertification evaluation in time"
+        A = (
+            "5.1.1a",
+            _(
+                "§5.1.1 a: the organisation, for its own reasons, could not receive the surveillance "
+                "or recertification evaluation in time"
+            ),
         )
-        B = "5.1.1b", _(
-            "§5.1.1 b: the service continuously or seriously fails the certification requirements"
+        B = (
+            "5.1.1b",
+            _(
+                "§5.1.1 b: the service continuously or seriously fails the certification requirements"
+            ),
         )
-        K = "5.1.1k", _(
-            "§5.1.1 k: a change affecting conformity, or the content of the certificate, was not "
-            "notified to the certification body in time"
+        K = (
+            "5.1.1k",
+            _(
+                "§5.1.1 k: a change affecting conformity, or the content of the certificate, was not "
+                "notified to the certification body in time"
+            ),
         )
         M = "5.1.1m", _("§5.1.1 m: a major accident in the service")
         NOTICE = "3.4.3", _("§3.4.3: decision on an incident or change notification")
@@ -326,9 +340,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(
-        _("reason"), blank=True, **limits.bounded_text(limits.NOTE)
-    )
+    decision_reason = models.TextField(_("reason"), blank=True, **limits.bounded_text(limits.NOTE))
     created_at = models.DateTimeField(_("opened"), auto_now_add=True)
 
     history = HistoricalRecords(excluded_fields=["created_at"])

@@ -30,8 +30,10 @@ def connect() -> None:
             template="surveillance/panels/notices.html",
             items=lambda user: selectors.notices_for(user).order_by("-created_at")[:10],
             order=40,
-            empty=_("No incident or change notified. §3.4.3: notify accidents, regulator "
-                    "findings and changes that may affect your certification."),
+            empty=_(
+                "No incident or change notified. §3.4.3: notify accidents, regulator "
+                "findings and changes that may affect your certification."
+            ),
         )
     )
     panels.register(

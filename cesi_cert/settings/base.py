@@ -270,6 +270,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "applications.models.Application.Kind",
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
+        "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
     },
 }
 

@@ -11,9 +11,7 @@ from cesi_cert.notifications import bilingual
 
 
 def members_of(organization):
-    return get_user_model().objects.filter(
-        memberships__organization=organization, is_active=True
-    )
+    return get_user_model().objects.filter(memberships__organization=organization, is_active=True)
 
 
 def choice_param(obj, field: str) -> dict:

@@ -42,7 +42,9 @@ def test_another_organisations_notice_is_404_in_portal_and_api(
     client.force_login(applicant)
     page = client.get(reverse("portal:incident", args=[notice.pk]))
     assert page.status_code == 200 and "事故报告.pdf" in page.content.decode()
-    assert client.get(reverse("portal:incident_attachment", args=[attachment.pk])).status_code == 200
+    assert (
+        client.get(reverse("portal:incident_attachment", args=[attachment.pk])).status_code == 200
+    )
     assert _api(cs_staff).get(f"/api/v1/incidents/{notice.pk}/").status_code == 200
 
 
@@ -127,8 +129,12 @@ def test_cases_are_staff_only_in_the_api(org, applicant, cs_staff):
 
 @pytest.mark.django_db
 def test_api_create_by_the_organisation_and_by_staff(org, applicant, other_org, cs_staff):
-    body = {"organization": org.pk, "kind": "a", "occurred_at": "2026-01-05T08:00:00+08:00",
-            "description": "客户重大投诉"}
+    body = {
+        "organization": org.pk,
+        "kind": "a",
+        "occurred_at": "2026-01-05T08:00:00+08:00",
+        "description": "客户重大投诉",
+    }
     made = _api(applicant).post("/api/v1/incidents/", body, format="json")
     assert made.status_code == 201 and made.json()["state"] == "notified"
     assert made.json()["late"] is True
@@ -144,9 +150,7 @@ def test_api_create_by_the_organisation_and_by_staff(org, applicant, other_org, 
 
 @pytest.mark.django_db
 def test_admin_lists_filters_opens_and_decides(client, org, applicant, cs_staff):
-    late = submitted(
-        org, applicant, occurred_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC)
-    )
+    late = submitted(org, applicant, occurred_at=datetime.datetime(2025, 1, 1, tzinfo=datetime.UTC))
     on_time = submitted(org, applicant)
     client.force_login(cs_staff)
     changelist = reverse("admin:surveillance_organizationnotice_changelist")
