@@ -7,11 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 def connect() -> None:
     from cesi_cert import deadlines, panels
+    from cesi_cert import demo as demo_registry
     from cesi_cert.transitions import register_actions
 
-    from . import permissions, selectors, services
+    from . import demo, permissions, selectors, services
     from .actions import CASE_ACTIONS, NOTICE_ACTIONS
     from .models import Case, OrganizationNotice
+
+    demo_registry.register("surveillance", demo.seed, order=30)
 
     register_actions(OrganizationNotice, NOTICE_ACTIONS)
     register_actions(Case, CASE_ACTIONS)
