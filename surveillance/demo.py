@@ -17,9 +17,10 @@ def seed(users: dict) -> None:
 
     staff, applicant = users.get("kefu"), users.get("shenqing")
     org = Organization.objects.filter(credit_code="91350100M000100Y43").first()
-    if not (staff and applicant and org) or OrganizationNotice.objects.filter(
-        organization=org
-    ).exists():
+    if (
+        not (staff and applicant and org)
+        or OrganizationNotice.objects.filter(organization=org).exists()
+    ):
         return
     now = timezone.now()
     services.notice_open(

@@ -115,7 +115,8 @@ class NoticeOpenForm(forms.Form):
 
 
 class NotifyForm(forms.Form):
-    """The organisation notifies one the certification body opened."""
+    """The organisation notifies one the certification body opened (the transition's fields; the
+    API takes them as JSON)."""
 
     account = forms.CharField(
         label=_("Your account"),
@@ -124,6 +125,11 @@ class NotifyForm(forms.Form):
         help_text=_("What happened or changed, its consequences and what you are doing."),
     )
     special_reason = NoticeSubmitForm.base_fields["special_reason"]
+
+
+class NotifyWithFilesForm(NotifyForm):
+    """The portal's notify form: the same fields and attachments."""
+
     attachments = _attachments_field()
 
 

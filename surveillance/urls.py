@@ -8,6 +8,7 @@ portal_patterns = [
     path("incidents/", views.notice_list, name="incidents"),
     path("incidents/new/", views.notice_create, name="incident_create"),
     path("incidents/<int:pk>/", views.notice_detail, name="incident"),
+    path("incidents/<int:pk>/notify/", views.notice_notify, name="incident_notify"),
     path(
         "incidents/<int:pk>/actions/<slug:name>/",
         views.NoticeActionView.as_view(),

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from applications import selectors as application_selectors
 from cesi_cert.errors import DomainError
 from cesi_cert.files import serve_private_file
-from cesi_cert.transitions import actions_for, transition_log
+from cesi_cert.transitions import actions_for, check_transition, transition_log
 from cesi_cert.web import (
     TransitionView,
     applicant_required,
@@ -22,7 +22,7 @@ from cesi_cert.web import (
 )
 
 from . import selectors, services
-from .forms import NoticeSubmitForm
+from .forms import NoticeSubmitForm, NotifyWithFilesForm
 from .models import OrganizationNotice
 
 
@@ -103,6 +103,39 @@ def attachment_download(request, pk):
         attachment.file,
         download_name=attachment.original_name,
         content_type=attachment.content_type,
+    )
+
+
+@applicant_required
+def notice_notify(request, pk):
+    """The organisation notifies one the certification body opened, with attachments (the
+    transition ``notify`` through its service, as the API and the generic action page)."""
+    notice = get_notice(request, pk)
+    action = actions_for(notice).get("notify")
+    if action not in actions_for(notice).available(notice, request.user):
+        try:
+            check_transition(notice, "notify", by=request.user)
+            messages.error(request, _("This action is not available now."))
+        except DomainError as err:
+            messages.error(request, err.message)
+        return redirect(notice.get_absolute_url())
+    form = NotifyWithFilesForm(posted(request), posted_files(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.notice_notify(notice=notice, by=request.user, **form.cleaned_data)
+        except DomainError as err:
+            response = refused(request, form, err, notice.get_absolute_url())
+            if response is not None:
+                return response
+        else:
+            messages.success(
+                request, _("Notification %(ref)s is sent.") % {"ref": notice.reference}
+            )
+            return redirect(notice.get_absolute_url())
+    return render(
+        request,
+        "surveillance/portal/action.html",
+        {"notice": notice, "object": notice, "action": action, "form": form},
     )
 
 

@@ -31,6 +31,7 @@ def test_another_organisations_notice_is_404_in_portal_and_api(
     for url in (
         reverse("portal:incident", args=[notice.pk]),
         reverse("portal:incident_action", args=[notice.pk, "notify"]),
+        reverse("portal:incident_notify", args=[notice.pk]),
         reverse("portal:incident_attachment", args=[attachment.pk]),
     ):
         assert client.get(url).status_code == 404, url
@@ -104,12 +105,17 @@ def test_the_organisation_notifies_a_staff_opened_one_from_the_portal(
     client.force_login(applicant)
     detail = client.get(notice.get_absolute_url()).content.decode()
     assert 'data-testid="action-notify"' in detail
-    url = reverse("portal:incident_action", args=[notice.pk, "notify"])
+    url = reverse("portal:incident_notify", args=[notice.pk])
     assert client.get(url).status_code == 200
-    response = client.post(url, {"account": "已停业整改"})
+    empty = client.post(url, {"account": ""})
+    assert empty.status_code == 200 and "account" in empty.context["form"].errors
+    response = client.post(url, {"account": "已停业整改", "attachments": [pdf_upload("整改.pdf")]})
     assert response.status_code == 302
     notice.refresh_from_db()
     assert notice.state == "notified" and not notice.late and notice.organization_account
+    assert notice.attachments.get().original_name == "整改.pdf"
+    again = client.post(url, {"account": "再次提交"})
+    assert again.status_code == 302 and notice.attachments.count() == 1  # not now: refused
 
 
 @pytest.mark.django_db
@@ -158,6 +164,8 @@ def test_admin_lists_filters_opens_and_decides(client, org, applicant, cs_staff)
     assert list(page.context["cl"].result_list) == [late]
     assert client.get(changelist + "?kind__exact=a&state__exact=notified").status_code == 200
     assert 'data-testid="open"' in client.get(changelist).content.decode()
+    assert client.get(reverse("admin:surveillance_organizationnotice_open")).status_code == 200
+    assert client.get(reverse("admin:surveillance_case_open")).status_code == 200
 
     response = client.post(
         reverse("admin:surveillance_organizationnotice_open"),
@@ -179,6 +187,7 @@ def test_admin_lists_filters_opens_and_decides(client, org, applicant, cs_staff)
     decide = reverse(
         "admin:surveillance_organizationnotice_transition", args=[on_time.pk, "decide"]
     )
+    assert client.get(decide).status_code == 200
     assert client.post(decide, {"decision": "withdrawal", "reason": "严重"}).status_code == 302
     case = Case.objects.get()
     home = client.get(reverse("admin:index")).content.decode()
