@@ -5,12 +5,13 @@ from __future__ import annotations
 import uuid
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from cesi_cert import deadlines as kernel_deadlines
 from cesi_cert.errors import forbidden, invalid, invalid_fields
-from cesi_cert.notifications import notify
+from cesi_cert.models import WORKING_LANGUAGE
+from cesi_cert.notifications import bilingual, notify
 from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import SYSTEM, begin, run_transition
@@ -60,10 +61,19 @@ def _track_decision(notice, received_at) -> None:
     )
 
 
+def _both(text) -> dict:
+    """A lazy text as a notice parameter in both languages (rendered in the reader's)."""
+    with translation.override("zh-hans"):
+        zh = str(text)
+    with translation.override("en"):
+        en = str(text)
+    return bilingual(zh, en)
+
+
 def _tell_customer_service(notice) -> None:
     params = notice_params(
         notice,
-        late=_("; LATE") if notice.late else "",
+        late=_both(_("; LATE")) if notice.late else "",
         decide_by=local(decision_due(notice.notified_at)),
     )
     notify(
@@ -257,6 +267,15 @@ def notice_decide(
     return locked
 
 
+def _late_note(notice) -> str:
+    # Stored text: written in the working language, whoever's request ran the sweep.
+    with translation.override(WORKING_LANGUAGE):
+        return str(
+            _("%(ref)s was due by %(due)s and was not notified by the organisation.")
+            % {"ref": notice.reference, "due": local(notice.due_at)}
+        )
+
+
 # --- the late sweep (registered in wiring) ----------------------------------------------------
 
 
@@ -305,9 +324,6 @@ def notice_mark_late(pk: int, as_of) -> bool:
             ground=Case.Ground.K,
             notice=notice,
             sweep=LATE_SWEEP,
-            note=str(
-                _("%(ref)s was due by %(due)s and was not notified by the organisation.")
-                % {"ref": notice.reference, "due": local(notice.due_at)}
-            ),
+            note=_late_note(notice),
         )
     return True

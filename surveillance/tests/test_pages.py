@@ -72,9 +72,9 @@ def test_the_portal_form_notifies_and_shows_due_and_late_in_china_time(
     assert notice.late and notice.attachments.count() == 1
     page = client.get(notice.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "2020-05-03 10:00" in page and "data-late" in page  # due: 48 h later, China time
-    assert Notification.objects.filter(
-        recipient=cs_staff, kind="surveillance.incident_notified"
-    ).exists()
+    told = Notification.objects.get(recipient=cs_staff, kind="surveillance.incident_notified")
+    assert "已逾期" in told.rendered("zh-hans")[1]  # late, plainly, in the reader's language
+    assert "; LATE" in told.rendered("en")[1]
     home = client.get(reverse("portal:home")).content.decode()
     assert f'data-notice="{notice.pk}"' in home
 
