@@ -76,7 +76,9 @@ def test_the_portal_form_notifies_and_shows_due_and_late_in_china_time(
     assert "已逾期" in told.rendered("zh-hans")[1]  # late, plainly, in the reader's language
     assert "; LATE" in told.rendered("en")[1]
     home = client.get(reverse("portal:home")).content.decode()
-    assert f'data-notice="{notice.pk}"' in home
+    assert reverse("portal:incidents") in home
+    listing = client.get(reverse("portal:incidents")).content.decode()
+    assert f'data-notice="{notice.pk}"' in listing
 
 
 @pytest.mark.django_db
