@@ -114,6 +114,9 @@ def _reference_data(request):
     from certificates.permissions.decisions import ensure_decision_grants
 
     ensure_decision_grants()
+    from surveillance.reference_data import ensure_role_permissions as ensure_surveillance_grants
+
+    ensure_surveillance_grants()
 
 
 @pytest.fixture

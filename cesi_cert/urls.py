@@ -13,6 +13,8 @@ from certificates import urls as certificate_urls
 from certificates.api import urls as certificate_api
 from evaluations import urls as evaluation_urls
 from evaluations.api import urls as evaluation_api
+from surveillance import api as surveillance_api
+from surveillance import urls as surveillance_urls
 
 from . import api_deadlines, health, views, workspaces
 from .api_tokens import ObtainTokenApi
@@ -23,6 +25,7 @@ portal_patterns = [
     *application_urls.urlpatterns,
     *evaluation_urls.portal_patterns,
     *certificate_urls.portal_patterns,
+    *surveillance_urls.portal_patterns,
 ]
 auditor_patterns = [
     path("", workspaces.auditor_home, name="home"),
@@ -37,6 +40,7 @@ committee_patterns = [
 api_router = DefaultRouter()
 application_api.register(api_router)
 evaluation_api.register(api_router)
+surveillance_api.register(api_router)
 api_deadlines.register(api_router)
 certificate_api.register(api_router)
 api_patterns = [

@@ -158,6 +158,17 @@ DECISION_MAJORITY = env("DECISION_MAJORITY", default="simple")
 # Days after the evaluation report reaches the CB within which the committee should decide; a
 # decision still open after that shows as overdue (first) in the committee's queue.
 DECISION_DUE_DAYS = env.int("DECISION_DUE_DAYS", default=30)
+# --- surveillance: incident and change notifications (§3.4.3) -------------------------------
+# §3.4.3 a, b (an accident or major complaint, a regulator's finding): notified within 48 hours
+# of the event, an exact duration.
+INCIDENT_NOTIFY_HOURS = env.int("INCIDENT_NOTIFY_HOURS", default=48)
+# §3.4.3 "特殊情况不超过 1 周": with a recorded special reason, up to one week.
+INCIDENT_NOTIFY_SPECIAL_DAYS = env.int("INCIDENT_NOTIFY_SPECIAL_DAYS", default=7)
+# §3.4.3 "一般情况下，应在更改/变动后 1 个月内" (c, d): calendar months (dateutil relativedelta).
+CHANGE_NOTIFY_MONTHS = env.int("CHANGE_NOTIFY_MONTHS", default=1)
+# Our own service level, not the seed's: customer service decides on a notification within
+# this many days of receiving it (§3.4.3 "赛西认证根据情况决定").
+INCIDENT_DECISION_DAYS = env.int("INCIDENT_DECISION_DAYS", default=10)
 
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
@@ -279,6 +290,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
         "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
+        "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
     },
 }
 

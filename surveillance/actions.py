@@ -1,0 +1,54 @@
+"""The transitions of notifications and cases as people see them (admin buttons, portal
+buttons, API ``available_transitions`` and transitions endpoint)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cesi_cert.transitions import Action, ActionSet, ReasonForm, RequiredReasonForm
+
+from . import services
+from .forms import DecideForm, NotifyForm
+
+NOTICE_ACTIONS = ActionSet(
+    field_name="state",
+    subject="notice",
+    actions=[
+        Action(
+            "notify",
+            _("Notify the certification body"),
+            services.notice_notify,
+            NotifyForm,
+            help_text=_(
+                "§3.4.3: a and b within 48 hours of the event (one week with a special reason), "
+                "c and d within one month."
+            ),
+        ),
+        Action("start_review", _("Start the review"), services.notice_start_review, ReasonForm),
+        Action(
+            "decide",
+            _("Decide"),
+            services.notice_decide,
+            DecideForm,
+            help_text=_(
+                "§3.4.3: no action, an investigation, a change evaluation (§3.4.4), or a "
+                "proposal to suspend or withdraw (§5), which opens a case."
+            ),
+        ),
+    ],
+)
+
+CASE_ACTIONS = ActionSet(
+    field_name="state",
+    subject="case",
+    actions=[
+        Action(
+            "accept",
+            _("Accept the proposal"),
+            services.case_accept,
+            ReasonForm,
+            help_text=_("The action is then taken on the certificate (§5)."),
+        ),
+        Action(
+            "dismiss", _("Dismiss the case"), services.case_dismiss, RequiredReasonForm, "danger"
+        ),
+    ],
+)

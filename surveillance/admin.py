@@ -1,0 +1,229 @@
+"""Staff screens for notifications and cases: read here, changed only by their services."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from cesi_cert.admin_tools import (
+    ACTION_FORM_TEMPLATE,
+    ReadOnlyInlineMixin,
+    ServiceOnlyAdminMixin,
+    TransitionAdminMixin,
+)
+from cesi_cert.errors import DomainError
+from cesi_cert.forms import add_domain_errors
+
+from . import permissions, services
+from .actions import CASE_ACTIONS, NOTICE_ACTIONS
+from .forms import CaseOpenForm, NoticeOpenForm
+from .models import Case, NoticeAttachment, OrganizationNotice
+
+
+class OpenViewMixin:
+    """A page on the change list that creates a row through a service ("open one")."""
+
+    open_form_class = None
+    open_title = ""
+    change_list_template = "admin/surveillance/change_list_with_open.html"
+
+    def may_open(self, user) -> bool:
+        raise NotImplementedError
+
+    def perform_open(self, by, cleaned):
+        raise NotImplementedError
+
+    def get_urls(self):
+        opts = self.model._meta
+        return [
+            path(
+                "open/",
+                self.admin_site.admin_view(self.open_view),
+                name=f"{opts.app_label}_{opts.model_name}_open",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {**(extra_context or {}), "open_title": self.open_title}
+        if self.may_open(request.user):
+            opts = self.model._meta
+            extra["open_url"] = reverse(f"admin:{opts.app_label}_{opts.model_name}_open")
+        return super().changelist_view(request, extra_context=extra)
+
+    def open_view(self, request):
+        if not self.may_open(request.user):
+            raise PermissionDenied
+        opts = self.model._meta
+        form = self.open_form_class(
+            request.POST if request.method == "POST" else None,
+            request.FILES if request.method == "POST" else None,
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = self.perform_open(request.user, form.cleaned_data)
+            except DomainError as err:
+                if err.code != DomainError.INVALID:
+                    messages.error(request, err.message)
+                    return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                add_domain_errors(form, err)
+            else:
+                if obj is None:
+                    messages.warning(request, _("An open one exists already."))
+                    return redirect(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+                messages.success(request, _("%(object)s is opened.") % {"object": obj})
+                return redirect(f"admin:{opts.app_label}_{opts.model_name}_change", obj.pk)
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "title": self.open_title,
+            "opts": opts,
+            "original": self.open_title,
+            "adminform": helpers.AdminForm(
+                form, [(None, {"fields": list(form.fields)})], {}, model_admin=self
+            ),
+            "form": form,
+            "errors": helpers.AdminErrorList(form, []),
+            "submit_label": self.open_title,
+            "style": "primary",
+            "media": self.media + form.media,
+            "has_file_field": True,
+            "change_url": reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"),
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, ACTION_FORM_TEMPLATE, context)
+
+
+@admin.display(description=_("late"), boolean=True)
+def _late(notice):
+    return notice.late
+
+
+class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
+    model = NoticeAttachment
+    fields = ("download", "size", "uploaded_by", "uploaded_at")
+
+    @admin.display(description=_("file"))
+    def download(self, attachment):
+        return format_html(
+            '<a href="{}">{}</a>', attachment.get_download_url(), attachment.original_name
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+@admin.register(OrganizationNotice)
+class OrganizationNoticeAdmin(
+    OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
+):
+    action_set = NOTICE_ACTIONS
+    open_form_class = NoticeOpenForm
+    open_title = _("Open a notification learned elsewhere")
+    view_on_site = False
+    list_display = (
+        "reference",
+        "organization",
+        "kind",
+        "occurred_at",
+        "due_at",
+        "notified_at",
+        _late,
+        "state",
+    )
+    list_filter = ("kind", "late", "state", "source")
+    search_fields = ("reference", "organization__name_zh", "organization__credit_code")
+    list_select_related = ("organization",)
+    inlines = (AttachmentInline,)
+    fields = (
+        "reference",
+        "organization",
+        "kind",
+        "occurred_at",
+        "due_at",
+        "notified_at",
+        "late",
+        "special_reason",
+        "description",
+        "organization_account",
+        "source",
+        "source_note",
+        "reported_by",
+        "decision",
+        "decision_reason",
+        "decided_by",
+        "decided_at",
+        "cases_link",
+    )
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_handle_notices(user)
+
+    def perform_open(self, by, cleaned):
+        return services.notice_open(by=by, **cleaned)
+
+    @admin.display(description=_("cases"))
+    def cases_link(self, notice):
+        cases = notice.cases.all()
+        if not cases:
+            return "—"
+        return format_html_join(
+            ", ",
+            '<a href="{}">{} ({})</a>',
+            (
+                (
+                    reverse("admin:surveillance_case_change", args=[c.pk]),
+                    c.reference,
+                    c.get_state_display(),
+                )
+                for c in cases
+            ),
+        )
+
+
+@admin.register(Case)
+class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+    action_set = CASE_ACTIONS
+    open_form_class = CaseOpenForm
+    open_title = _("Open a case")
+    view_on_site = False
+    list_display = ("reference", "organization", "proposal", "ground", "state", "created_at")
+    list_filter = ("state", "proposal", "ground")
+    search_fields = ("reference", "organization__name_zh", "organization__credit_code")
+    list_select_related = ("organization",)
+    fields = (
+        "reference",
+        "organization",
+        "proposal",
+        "ground",
+        "notice_link",
+        "sweep",
+        "note",
+        "opened_by",
+        "created_at",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    )
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_open_case(user)
+
+    def perform_open(self, by, cleaned):
+        return services.case_open(by=by, **cleaned)
+
+    @admin.display(description=_("notification"))
+    def notice_link(self, case):
+        if not case.notice_id:
+            return "—"
+        url = reverse("admin:surveillance_organizationnotice_change", args=[case.notice_id])
+        return format_html('<a href="{}">{}</a>', url, case.notice.reference)

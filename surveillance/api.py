@@ -1,0 +1,183 @@
+"""``/api/v1/incidents/`` and ``/api/v1/cases/`` (SPEC "Public contract").
+
+Incidents: an organisation's members read its own (another's is a 404) and notify one with
+POST; staff read all and open one learned elsewhere with POST (``source`` other than
+``organization``). Cases are the certification body's: staff only (an applicant's read is a 404,
+its write a 403). Transitions run through ``…/<id>/transitions/<name>/``.
+"""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, serializers, status
+
+from applications import selectors as application_selectors
+from applications.models import Organization
+from cesi_cert.api import (
+    AvailableTransitionsField,
+    ScopedPrimaryKeyRelatedField,
+    ServiceViewSet,
+    TransitionsViewSetMixin,
+    error_responses,
+    list_responses,
+)
+from cesi_cert.errors import forbidden
+from cesi_cert.limits import NOTE
+
+from . import permissions, selectors, services
+from .actions import CASE_ACTIONS, NOTICE_ACTIONS
+from .models import Case, OrganizationNotice
+
+
+class IncidentSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=NOTICE_ACTIONS)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = OrganizationNotice
+        fields = [
+            "id",
+            "reference",
+            "organization",
+            "kind",
+            "occurred_at",
+            "description",
+            "special_reason",
+            "source",
+            "organization_account",
+            "due_at",
+            "notified_at",
+            "late",
+            "state",
+            "decision",
+            "decision_reason",
+            "decided_at",
+            "attachments",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_attachments(self, notice) -> list[str]:
+        return [a.original_name for a in notice.attachments.all()]
+
+
+class IncidentInputSerializer(serializers.Serializer):
+    organization = ScopedPrimaryKeyRelatedField(
+        queryset=Organization.objects.all(), scope=application_selectors.organizations_for
+    )
+    kind = serializers.ChoiceField(choices=OrganizationNotice.Kind.choices)
+    occurred_at = serializers.DateTimeField()
+    description = serializers.CharField(max_length=NOTE)
+    special_reason = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+    source = serializers.ChoiceField(
+        choices=OrganizationNotice.Source.choices,
+        required=False,
+        help_text="Staff only: how the certification body learned it (not `organization`).",
+    )
+    source_note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(IncidentSerializer)),
+    create=extend_schema(
+        request=IncidentInputSerializer,
+        responses={201: IncidentSerializer, **error_responses(400, 403)},
+        description="§3.4.3: the organisation notifies an incident or change; staff open one "
+        "learned elsewhere (with `source`).",
+    ),
+)
+class IncidentViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """Incident and change notifications and their transitions (notify, start_review, decide)."""
+
+    serializer_class = IncidentSerializer
+    input_serializers = {"create": IncidentInputSerializer}
+    action_set = NOTICE_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return OrganizationNotice.objects.none()
+        return selectors.notices_for(self.request.user).order_by("-created_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated()
+        source = data.pop("source", "") or OrganizationNotice.Source.ORGANIZATION
+        if permissions.can_handle_notices(request.user):
+            data.pop("special_reason", None)
+            notice = services.notice_open(by=request.user, source=source, **data)
+        else:
+            data.pop("source_note", None)
+            notice = services.notice_submit(by=request.user, **data)
+        return self.output(
+            self.get_queryset().get(pk=notice.pk), status_code=status.HTTP_201_CREATED
+        )
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=CASE_ACTIONS)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "reference",
+            "organization",
+            "proposal",
+            "ground",
+            "notice",
+            "sweep",
+            "note",
+            "state",
+            "created_at",
+            "decided_at",
+            "decision_reason",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+
+class CaseInputSerializer(serializers.Serializer):
+    organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    proposal = serializers.ChoiceField(choices=Case.Proposal.choices)
+    ground = serializers.ChoiceField(choices=Case.Ground.choices)
+    note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(CaseSerializer)),
+    create=extend_schema(
+        request=CaseInputSerializer,
+        responses={201: CaseSerializer, **error_responses(400, 403, 409)},
+        description="Open a case proposing an action on an organisation's certification (§5).",
+    ),
+)
+class CaseViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """Staff cases and their transitions (accept, dismiss)."""
+
+    serializer_class = CaseSerializer
+    input_serializers = {"create": CaseInputSerializer}
+    action_set = CASE_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Case.objects.none()
+        return selectors.cases_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        if not permissions.can_open_case(request.user):
+            raise forbidden()  # before the body: no hint about organisations
+        data = self.validated()
+        case = services.case_open(by=request.user, **data)
+        if case is None:
+            from cesi_cert.errors import conflict
+
+            raise conflict()
+        return self.output(case, status_code=status.HTTP_201_CREATED)
+
+
+def register(router):
+    router.register("incidents", IncidentViewSet, basename="incident")
+    router.register("cases", CaseViewSet, basename="case")

@@ -1,0 +1,151 @@
+"""Forms of notifications and cases: the portal's, the admin's and each transition's."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from applications.models import Organization
+from cesi_cert.limits import NOTE
+
+from .models import Case, OrganizationNotice
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (each is checked by the service, ``check_upload``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+def _attachments_field():
+    return MultipleFileField(
+        label=_("Attachments"),
+        help_text=_("PDF, PNG, JPEG, DOCX or XLSX; the content is checked."),
+    )
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``; the value is China time (the active time zone)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
+
+
+def _occurred_field():
+    return forms.DateTimeField(
+        label=_("When it happened (China time)"),
+        widget=LocalDateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
+    )
+
+
+class NoticeSubmitForm(forms.Form):
+    """The portal's form: the organisation notifies an incident or change (§3.4.3)."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.none()
+    )
+    kind = forms.ChoiceField(
+        label=_("What happened"),
+        choices=OrganizationNotice.Kind.choices,
+        widget=forms.RadioSelect,
+    )
+    occurred_at = _occurred_field()
+    description = forms.CharField(
+        label=_("Description"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    special_reason = forms.CharField(
+        label=_("Special reason for notifying later (a and b only)"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "§3.4.3: a and b are due within 48 hours; in a special case up to one week, "
+            "with the reason recorded here."
+        ),
+    )
+    attachments = _attachments_field()
+
+    def __init__(self, *args, organizations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        qs = organizations if organizations is not None else Organization.objects.none()
+        self.fields["organization"].queryset = qs
+        if qs.count() == 1:
+            self.fields["organization"].initial = qs.get().pk
+            self.fields["organization"].widget = forms.HiddenInput()
+
+
+class NoticeOpenForm(forms.Form):
+    """Staff record a situation learned elsewhere; the organisation must then notify it."""
+
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.order_by("name_zh")
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=OrganizationNotice.Kind.choices)
+    occurred_at = _occurred_field()
+    description = forms.CharField(
+        label=_("Description"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    source = forms.ChoiceField(
+        label=_("How the certification body learned it"),
+        choices=[c for c in OrganizationNotice.Source.choices if c[0] != "organization"],
+    )
+    source_note = forms.CharField(
+        label=_("Note on the source"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    attachments = _attachments_field()
+
+
+class NotifyForm(forms.Form):
+    """The organisation notifies one the certification body opened (the transition's fields; the
+    API takes them as JSON)."""
+
+    account = forms.CharField(
+        label=_("Your account"),
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What happened or changed, its consequences and what you are doing."),
+    )
+    special_reason = NoticeSubmitForm.base_fields["special_reason"]
+
+
+class NotifyWithFilesForm(NotifyForm):
+    """The portal's notify form: the same fields and attachments."""
+
+    attachments = _attachments_field()
+
+
+class DecideForm(forms.Form):
+    decision = forms.ChoiceField(label=_("Decision"), choices=OrganizationNotice.Decision.choices)
+    reason = forms.CharField(
+        label=_("Reason"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class CaseOpenForm(forms.Form):
+    organization = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organization.objects.order_by("name_zh")
+    )
+    proposal = forms.ChoiceField(label=_("Proposal"), choices=Case.Proposal.choices)
+    ground = forms.ChoiceField(label=_("Ground"), choices=Case.Ground.choices)
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )

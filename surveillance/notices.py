@@ -1,0 +1,32 @@
+"""The notices surveillance sends (cesi_cert.notifications), rendered in the reader's language."""
+
+from django.utils.translation import gettext_lazy as _
+
+from cesi_cert.notifications import NoticeKind
+
+INCIDENT_NOTIFIED = NoticeKind(
+    "surveillance.incident_notified",
+    subject=_("Notification %(ref)s from %(org)s"),
+    body=_(
+        "%(org)s notified %(kind)s (happened %(occurred)s; due %(due)s%(late)s). "
+        "Customer service decides on it by %(decide_by)s."
+    ),
+)
+INCIDENT_OPENED = NoticeKind(
+    "surveillance.incident_opened",
+    subject=_("Please notify %(ref)s to the certification body"),
+    body=_(
+        "The certification body learned of %(kind)s at %(org)s (happened %(occurred)s). "
+        "§3.4.3: please notify it, with your account, in the portal by %(due)s."
+    ),
+)
+INCIDENT_DECIDED = NoticeKind(
+    "surveillance.incident_decided",
+    subject=_("Decision on notification %(ref)s"),
+    body=_("The certification body decided on notification %(ref)s: %(decision)s. %(reason)s"),
+)
+CASE_OPENED = NoticeKind(
+    "surveillance.case_opened",
+    subject=_("Case %(ref)s to decide"),
+    body=_("Case %(ref)s on %(org)s proposes: %(proposal)s. Ground: %(ground)s. %(note)s"),
+)

@@ -1,0 +1,35 @@
+"""Read queries of notifications and cases, scoped to who may see them (another's id is 404)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from applications.models import Membership
+
+from . import permissions
+from .models import Case, NoticeAttachment, OrganizationNotice
+
+
+def notices_for(user) -> QuerySet[OrganizationNotice]:
+    """Every notification for CB staff; those of their organisations for members."""
+    qs = OrganizationNotice.objects.select_related("organization").prefetch_related("attachments")
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(organization__in=mine)
+
+
+def attachments_for(user) -> QuerySet[NoticeAttachment]:
+    return NoticeAttachment.objects.filter(notice__in=notices_for(user).values("pk"))
+
+
+def cases_for(user) -> QuerySet[Case]:
+    """Cases are the CB's internal work: staff only."""
+    qs = Case.objects.select_related("organization", "notice", "opened_by", "decided_by")
+    return qs if permissions.can_follow(user) else qs.none()
+
+
+def cases_to_decide(user) -> QuerySet[Case]:
+    return cases_for(user).filter(state=Case.State.OPEN).order_by("created_at", "pk")

@@ -1,0 +1,47 @@
+"""What every surveillance service shares."""
+
+from __future__ import annotations
+
+from django.contrib.auth import get_user_model
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from applications.notices import org_name
+from cesi_cert.notifications import bilingual
+
+
+def members_of(organization):
+    return get_user_model().objects.filter(memberships__organization=organization, is_active=True)
+
+
+def choice_param(obj, field: str) -> dict:
+    """A choice's label in both languages (a notice parameter)."""
+    getter = getattr(obj, f"get_{field}_display")
+    with translation.override("zh-hans"):
+        zh = str(getter())
+    with translation.override("en"):
+        en = str(getter())
+    return bilingual(zh, en)
+
+
+def local(moment) -> str:
+    return f"{timezone.localtime(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def notice_params(notice, **more) -> dict:
+    return {
+        "ref": notice.reference,
+        "org": org_name(notice.organization),
+        "kind": choice_param(notice, "kind"),
+        "occurred": local(notice.occurred_at),
+        "due": local(notice.due_at),
+        **more,
+    }
+
+
+def notice_staff_link(notice) -> str:
+    return reverse("admin:surveillance_organizationnotice_change", args=[notice.pk])
+
+
+def case_staff_link(case) -> str:
+    return reverse("admin:surveillance_case_change", args=[case.pk])

@@ -1,0 +1,51 @@
+"""How surveillance plugs into the kernel's registries (called once from ``AppConfig.ready``)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+
+def connect() -> None:
+    from cesi_cert import deadlines, panels
+    from cesi_cert import demo as demo_registry
+    from cesi_cert.transitions import register_actions
+
+    from . import demo, permissions, selectors, services
+    from .actions import CASE_ACTIONS, NOTICE_ACTIONS
+    from .models import Case, OrganizationNotice
+
+    demo_registry.register("surveillance", demo.seed, order=30)
+
+    register_actions(OrganizationNotice, NOTICE_ACTIONS)
+    register_actions(Case, CASE_ACTIONS)
+
+    # §3.4.3 / §5.1.1 k: a notification the CB opened and the organisation let pass its due
+    # moment is marked late and a case proposing suspension is opened (as the system).
+    deadlines.register(
+        services.LATE_SWEEP, due=services.notices_late_due, act=services.notice_mark_late
+    )
+
+    # The portal home links to the notifications without a query of its own (the home's query
+    # budget is fixed); what the organisation must notify shows in its deadlines panel.
+    panels.register(
+        panels.Panel(
+            key="surveillance.notices",
+            place=panels.Place.PORTAL,
+            title=_("Incidents and changes"),
+            template="surveillance/panels/notices.html",
+            items=lambda user: [True],
+            order=40,
+        )
+    )
+    panels.register(
+        panels.Panel(
+            key="surveillance.cases",
+            place=panels.Place.ADMIN,
+            title=_("Cases to decide"),
+            template="admin/surveillance/panels/cases.html",
+            items=lambda user: selectors.cases_to_decide(user)[:20],
+            order=15,
+            visible=permissions.can_decide_case,
+            empty=_("No case is waiting for a decision."),
+        )
+    )
