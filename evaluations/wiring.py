@@ -96,6 +96,7 @@ def connect() -> None:
             template="evaluations/panels/organization.html",
             items=lambda user: (
                 selectors.evaluations_for(user)
+                .prefetch_related(None)  # the table shows no team: two queries fewer on the home
                 .exclude(state=Evaluation.State.CANCELLED)
                 .order_by("-created_at")[:20]
             ),
