@@ -110,6 +110,9 @@ def _reference_data(request):
     from evaluations.reference_data import ensure_role_permissions as ensure_evaluation_grants
 
     ensure_evaluation_grants()
+    from certificates.reference_data import ensure_role_permissions as ensure_certificate_grants
+
+    ensure_certificate_grants()
 
 
 @pytest.fixture

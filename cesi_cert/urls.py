@@ -9,6 +9,8 @@ from rest_framework.routers import DefaultRouter
 
 from applications import urls as application_urls
 from applications.api import urls as application_api
+from certificates import urls as certificate_urls
+from certificates.api import urls as certificate_api
 from evaluations import urls as evaluation_urls
 from evaluations.api import urls as evaluation_api
 
@@ -17,7 +19,11 @@ from .api_tokens import ObtainTokenApi
 
 # Each place gathers the pages of every app that works there (the portal: applications, then
 # evaluations …), so no upstream app imports a downstream one.
-portal_patterns = [*application_urls.urlpatterns, *evaluation_urls.portal_patterns]
+portal_patterns = [
+    *application_urls.urlpatterns,
+    *evaluation_urls.portal_patterns,
+    *certificate_urls.portal_patterns,
+]
 auditor_patterns = [
     path("", workspaces.auditor_home, name="home"),
     *evaluation_urls.auditor_patterns,
@@ -28,6 +34,7 @@ committee_patterns = [path("", workspaces.committee_home, name="home")]
 api_router = DefaultRouter()
 application_api.register(api_router)
 evaluation_api.register(api_router)
+certificate_api.register(api_router)
 api_patterns = [
     path("auth/token/", ObtainTokenApi.as_view(), name="api-token"),
     path("", include(api_router.urls)),
@@ -39,6 +46,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Public, no login: verification, search, directory, public notice (§3.3, §4.1 h, §5.3).
+    *certificate_urls.public_patterns,
     path("accounts/", include("cesi_cert.account_urls")),
     path("inbox/", include("cesi_cert.inbox_urls", namespace="inbox")),
     path("portal/", include((portal_patterns, "portal"))),

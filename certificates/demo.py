@@ -1,0 +1,141 @@
+"""Demo certificates (registered with ``cesi_cert.demo`` and run by ``seed_demo``): two
+organisations whose evaluations are reported, each granted a certificate through
+``certificate_issue``; one of them is then suspended, so the public notice has an entry."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+DEMO = [
+    {
+        "org": {
+            "name_zh": "厦门示例数据中心服务有限公司",
+            "name_en": "Xiamen Example Data Centre Services Co., Ltd.",
+            "credit_code": "91350200MA00000012",
+            "address_zh": "福建省厦门市湖里区云顶北路16号",
+            "address_en": "16 Yunding North Road, Huli District, Xiamen, Fujian",
+        },
+        "scheme": "data-centre",
+        "level": "3",
+        "scope": "数据中心基础设施运维及托管服务",
+        "sites": [
+            ("厦门湖里数据中心", "福建省厦门市湖里区云顶北路16号", "机房运维、托管服务", True),
+            ("漳州备份数据中心", "福建省漳州市龙文区建元东路2号", "灾备中心运维", False),
+        ],
+        "suspend": False,
+    },
+    {
+        "org": {
+            "name_zh": "泉州示例家电售后服务有限公司",
+            "name_en": "Quanzhou Example After-sales Services Co., Ltd.",
+            "credit_code": "91350500MA00000026",
+            "address_zh": "福建省泉州市丰泽区刺桐路88号",
+            "address_en": "88 Citong Road, Fengze District, Quanzhou, Fujian",
+        },
+        "scheme": "after-sales",
+        "level": "3-star",
+        "scope": "家用电器的安装、维修及客户投诉处理服务",
+        "sites": [("泉州服务中心", "福建省泉州市丰泽区刺桐路88号", "家电售后服务", True)],
+        "suspend": True,
+    },
+]
+
+
+def _valid_code(code: str) -> str:
+    from applications.validators import credit_code_check_char
+
+    return code[:17] + credit_code_check_char(code[:17])
+
+
+def seed(users: dict) -> None:
+    """Idempotent: an organisation already holding its demo certificate is left alone."""
+    from applications import services as application_services
+    from applications.models import REQUIRED_DOCUMENTS, Application, Scheme
+    from evaluations.models import Evaluation
+    from evaluations.services import evaluation_open_for_application
+
+    from . import services
+    from .models import Certificate
+
+    applicant, kefu = users.get("shenqing"), users.get("kefu")
+    if applicant is None or kefu is None:
+        return
+    for item in DEMO:
+        code = _valid_code(item["org"]["credit_code"])
+        if Certificate.objects.filter(credit_code=code).exists():
+            continue
+        org = application_services.organization_create(
+            by=applicant,
+            **{**item["org"], "credit_code": code},
+            applicant_type="provider",
+            contact_name="刘洋",
+            contact_phone="0592-12345678",
+            contact_email="liuyang@example.cn",
+            legal_status_evidence=SimpleUploadedFile(
+                "营业执照.pdf", PDF, content_type="application/pdf"
+            ),
+        )
+        sites = [
+            application_services.site_create(
+                organization=org,
+                by=applicant,
+                name=name,
+                address=address,
+                activities=activities,
+                is_central=central,
+            )
+            for name, address, activities, central in item["sites"]
+        ]
+        app = application_services.application_create(
+            organization=org,
+            by=applicant,
+            scheme=Scheme.objects.get(code=item["scheme"]),
+            requested_level=item["level"],
+            scope=item["scope"],
+            sites=sites,
+        )
+        for kind in REQUIRED_DOCUMENTS[app.kind]:
+            application_services.document_upload(
+                application=app,
+                by=applicant,
+                kind=kind,
+                file=SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"),
+            )
+        app = application_services.application_submit(application=app, by=applicant)
+        app = application_services.application_start_review(application=app, by=kefu)
+        app = application_services.application_accept(
+            application=app, by=kefu, requirements_clear=True, cb_capable=True, notes="资料齐全"
+        )
+        app = application_services.application_sign_contract(
+            application=app,
+            by=kefu,
+            signed_on=datetime.date(2026, 3, 2),
+            man_days=4,
+            fee_quote=30000,
+        )
+        assert app.state == Application.State.CONTRACTED
+        evaluation = evaluation_open_for_application(application=app) or Evaluation.objects.get(
+            application=app
+        )
+        # The evaluation's own walk (team, visit, findings) is the evaluations demo's; here it
+        # is marked reported, as the committee sees it when it grants.
+        Evaluation.objects.filter(pk=evaluation.pk).update(
+            state=Evaluation.State.REPORTED, conclusion=Evaluation.Conclusion.RECOMMEND
+        )
+        certificate = services.certificate_issue(
+            evaluation=Evaluation.objects.get(pk=evaluation.pk),
+            by=kefu,
+            reason="技术委员会批准认证（演示）",
+            issued_on=datetime.date(2026, 4, 20),
+        )
+        if item["suspend"]:
+            services.certificate_suspend(
+                certificate=certificate,
+                by=kefu,
+                ground="h",
+                reason="监督评价提出的不符合项未按期完成纠正（演示）",
+            )

@@ -1,0 +1,122 @@
+"""Read queries of certificates, reused by views, the API and the exports."""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q, QuerySet
+
+from applications import permissions as application_permissions
+
+from .models import Certificate, StatusChange
+
+#: How many hits the public search shows (a search, not an export).
+PUBLIC_SEARCH_LIMIT = 20
+
+_CREDIT_CODE = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{18}$")
+
+
+def certificates_for(user) -> QuerySet[Certificate]:
+    """CB staff see every certificate; an applicant those of their organisations."""
+    qs = Certificate.objects.select_related("current_version", "scheme", "organization")
+    if application_permissions.is_cb_staff(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organization__memberships__user=user)
+
+
+def public_certificates() -> QuerySet[Certificate]:
+    """What the public pages read: one row joined to its current version (the printed facts)."""
+    return Certificate.objects.select_related("current_version", "scheme").only(
+        "number",
+        "state",
+        "first_issued_on",
+        "expires_on",
+        "suspended_until",
+        "withdrawn_on",
+        "scheme__code",
+        "scheme__name_zh",
+        "scheme__name_en",
+        *[
+            f"current_version__{f}"
+            for f in (
+                "organization_name_zh",
+                "organization_name_en",
+                "address_zh",
+                "address_en",
+                "credit_code",
+                "scheme_name_zh",
+                "scheme_name_en",
+                "standards",
+                "implementation_rule",
+                "level",
+                "level_name_zh",
+                "level_name_en",
+                "scope",
+                "sites",
+                "issued_on",
+                "expires_on",
+                "sequence",
+            )
+        ],
+    )
+
+
+def public_search(q: str) -> QuerySet[Certificate]:
+    """Certificates by registration (or sub-certificate) number, credit code or organisation
+    name: one indexed query, whichever it is. Empty for an empty query."""
+    q = " ".join((q or "").split())[:100]
+    qs = public_certificates()
+    if not q:
+        return qs.none()
+    upper = q.upper()
+    if _CREDIT_CODE.match(upper):
+        qs = qs.filter(credit_code=upper)
+    elif re.match(r"^[A-Z]+(-[A-Z]+)*-\d{4}-\d+(-\d+)?$", upper):
+        # A sub-certificate number is the registration number and a site index.
+        parts = upper.split("-")
+        number = "-".join(parts[:-1]) if len(parts[-1]) == 2 and len(parts[-2]) == 5 else upper
+        qs = qs.filter(number=number)
+    else:
+        qs = qs.filter(Q(organization_name__icontains=q) | Q(organization_name_en__icontains=q))
+    return qs.order_by("organization_name", "number")
+
+
+def directory(scheme=None) -> QuerySet[Certificate]:
+    """§3.3: the organisations holding a certificate (valid or suspended), by scheme."""
+    qs = public_certificates().filter(state__in=Certificate.HELD_STATES)
+    if scheme is not None:
+        qs = qs.filter(scheme=scheme)
+    return qs.order_by("scheme_id", "organization_name", "number")
+
+
+def public_notice() -> QuerySet[StatusChange]:
+    """§5.3: the suspensions and withdrawals published on the website, newest first."""
+    return (
+        StatusChange.objects.filter(kind__in=StatusChange.PUBLIC_KINDS)
+        .select_related("certificate__current_version")
+        .only(
+            "kind",
+            "ground",
+            "effective_on",
+            "suspended_until",
+            "until_licence_decision",
+            "certificate__number",
+            "certificate__state",
+            "certificate__current_version__organization_name_zh",
+            "certificate__current_version__organization_name_en",
+            "certificate__current_version__scheme_name_zh",
+            "certificate__current_version__scheme_name_en",
+        )
+        .order_by("-effective_on", "-pk")
+    )
+
+
+def status_changes_in_month(year: int, month: int) -> QuerySet[StatusChange]:
+    """The status changes effective in a month (the regulator report, §5.3)."""
+    return (
+        StatusChange.objects.filter(effective_on__year=year, effective_on__month=month)
+        .select_related("certificate__current_version", "certificate__scheme")
+        .order_by("effective_on", "pk")
+    )
