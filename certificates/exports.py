@@ -18,7 +18,7 @@ def header() -> list[str]:
         _("Organisation"),
         _("Unified social credit code"),
         _("Scheme"),
-        _("Change"),
+        _("Kind of change"),
         _("Ground"),
         _("Effective on"),
         _("Suspended until"),

@@ -11,6 +11,47 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from cesi_cert.migration_helpers import grant
+
+_MODELS = ("certificate", "certificateversion", "subcertificate", "statuschange")
+
+
+def grant_view(apps, schema_editor):
+    # As certificates.reference_data.CERTIFICATE_GRANTS, written out: a migration keeps its data.
+    grant(
+        apps,
+        {
+            "certification_business": [f"certificates.view_{m}" for m in _MODELS],
+            "customer_service": [f"certificates.view_{m}" for m in _MODELS],
+        },
+    )
+
+
+# The public search by organisation name is a substring match; on PostgreSQL a trigram index
+# answers it without reading every certificate (SQLite has no such index and needs none).
+TRIGRAM_INDEXES = [
+    ("cert_name_trgm", "organization_name"),
+    ("cert_name_en_trgm", "organization_name_en"),
+]
+
+
+def create_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    for name, column in TRIGRAM_INDEXES:
+        schema_editor.execute(
+            f"CREATE INDEX IF NOT EXISTS {name} ON certificates_certificate "
+            f"USING gin (UPPER({column}::text) gin_trgm_ops)"
+        )
+
+
+def drop_trigram_indexes(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for name, _column in TRIGRAM_INDEXES:
+        schema_editor.execute(f"DROP INDEX IF EXISTS {name}")
+
 
 class Migration(migrations.Migration):
 
@@ -20,6 +61,7 @@ class Migration(migrations.Migration):
         ('applications', '0009_membership_history'),
         ('evaluations', '0006_report_published'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
+        ('cesi_cert', '0002_roles'),
     ]
 
     operations = [
@@ -314,4 +356,6 @@ class Migration(migrations.Migration):
             model_name='subcertificate',
             constraint=models.UniqueConstraint(fields=('certificate', 'index'), name='one_sub_index_per_certificate'),
         ),
+        migrations.RunPython(grant_view, migrations.RunPython.noop),
+        migrations.RunPython(create_trigram_indexes, drop_trigram_indexes),
     ]
