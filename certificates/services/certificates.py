@@ -211,7 +211,11 @@ def certificate_issue(
     or, without one, gets a new number. Granting the same evaluation twice issues nothing new.
     """
     _require_staff(by)
-    ev = Evaluation.objects.select_for_update().select_related("application").get(pk=evaluation.pk)
+    ev = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=evaluation.pk)
+    )
     if ev.kind not in ISSUING_KINDS:
         raise invalid(
             "evaluation",
@@ -370,7 +374,7 @@ def certificate_version_store_pdfs(*, version: CertificateVersion) -> bool:
     from ..documents import certificate_pdf
 
     v = (
-        CertificateVersion.objects.select_for_update()
+        CertificateVersion.objects.select_for_update(of=("self",))
         .select_related("certificate")
         .get(pk=version.pk)
     )

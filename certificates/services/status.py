@@ -266,7 +266,7 @@ def status_change_store_notice(*, status_change: StatusChange) -> bool:
     from ..documents import notice_pdf
 
     change = (
-        StatusChange.objects.select_for_update()
+        StatusChange.objects.select_for_update(of=("self",))
         .select_related("certificate__current_version")
         .get(pk=status_change.pk)
     )
