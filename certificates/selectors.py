@@ -120,3 +120,22 @@ def status_changes_in_month(year: int, month: int) -> QuerySet[StatusChange]:
         .select_related("certificate__current_version", "certificate__scheme")
         .order_by("effective_on", "pk")
     )
+
+
+def progress_steps(application) -> list[dict]:
+    """The application's steps after the contract: its evaluation reported, its certificate
+    issued (a version granted on one of its evaluations)."""
+    from django.utils.translation import gettext_lazy as _
+
+    from evaluations.models import Evaluation
+
+    from .models import CertificateVersion
+
+    reported = Evaluation.objects.filter(
+        application=application, state=Evaluation.State.REPORTED
+    ).exists()
+    certified = CertificateVersion.objects.filter(evaluation__application=application).exists()
+    return [
+        {"label": _("Evaluated"), "reached": reported or certified},
+        {"label": _("Certified"), "reached": certified},
+    ]

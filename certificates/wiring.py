@@ -17,6 +17,11 @@ def connect() -> None:
     demo_registry.register("certificates", demo.seed, order=40)
     register_actions(Certificate, CERTIFICATE_ACTIONS)
 
+    # The application's progress bar goes on to "evaluated" and "certified".
+    from applications import progress
+
+    progress.register("certificates", selectors.progress_steps)
+
     panels.register(
         panels.Panel(
             key="certificates.organization",

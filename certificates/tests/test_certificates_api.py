@@ -114,3 +114,14 @@ def test_the_admin_reissues_with_a_form(client, kefu, own):
     assert own.current_version.sequence == 2 and own.current_version.level == "5-star"
     bad = client.post(url, {"kind": "level", "reason": "升级", "level": "5-star"})
     assert bad.status_code == 200  # the same level again: a field error on the form
+
+
+def test_the_application_stepper_reaches_certified(client, applicant, own):
+    client.force_login(applicant)
+    app = own.current_version.evaluation.application
+    html = client.get(f"/portal/applications/{app.pk}/").content.decode()
+    import re
+
+    current = re.findall(r'<li class="current" aria-current="step"><span>([^<]+)</span>', html)
+    assert current == ["Certified"]
+    assert html.count('<li class="done">') == 6  # draft … contracted, evaluated
