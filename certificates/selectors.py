@@ -63,6 +63,100 @@ def public_certificates() -> QuerySet[Certificate]:
     )
 
 
+# --- the hot path: the verification page and the public search ------------------------------
+#
+# A verification is one row joined to its current version. Built by the ORM, the query costs
+# more to compile than to run (SQL generation, then model instances); the public pages are the
+# busiest of the site (every QR code scanned, every search), so they read with fixed SQL text and
+# light rows instead (bench/verify.py measures it). Nothing is cached: a suspension shows at once.
+
+_PUBLIC_COLUMNS = (
+    "c.number, c.state, c.first_issued_on, c.expires_on, c.suspended_until, c.withdrawn_on, "
+    "v.organization_name_zh, v.organization_name_en, v.address_zh, v.address_en, "
+    "v.credit_code, v.scheme_name_zh, v.scheme_name_en, v.standards, v.implementation_rule, "
+    "v.level, v.level_name_zh, v.level_name_en, v.scope, v.sites, v.issued_on, v.sequence"
+)
+_PUBLIC_FROM = (
+    "FROM certificates_certificate c "
+    "JOIN certificates_certificateversion v ON v.id = c.current_version_id "
+)
+_CERT_FIELDS = ("number", "state", "first_issued_on", "expires_on", "suspended_until", "withdrawn_on")
+_DATE_FIELDS = {"first_issued_on", "expires_on", "suspended_until", "withdrawn_on", "issued_on"}
+
+
+class _Facts(dict):
+    """A dict read as attributes by templates (``certificate.number``)."""
+
+    __getattr__ = dict.get
+
+
+def _row(columns: list[str], values) -> _Facts:
+    import datetime
+    import json
+
+    cert, version = _Facts(), _Facts()
+    for name, value in zip(columns, values, strict=True):
+        if name in _DATE_FIELDS and isinstance(value, str):
+            value = datetime.date.fromisoformat(value)
+        if name == "sites" and isinstance(value, str | bytes):
+            value = json.loads(value)
+        (cert if name in _CERT_FIELDS else version)[name] = value
+    cert["current_version"] = version
+    return cert
+
+
+def _public_rows(where: str, params: list, limit: int) -> list[_Facts]:
+    from django.db import connection
+
+    sql = f"SELECT {_PUBLIC_COLUMNS} {_PUBLIC_FROM} WHERE {where} ORDER BY c.organization_name, c.number LIMIT %s"  # noqa: S608 — fixed text; values are parameters
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, limit])
+        columns = [col[0] for col in cursor.description]
+        return [_row(columns, values) for values in cursor.fetchall()]
+
+
+def public_certificate(number: str) -> _Facts | None:
+    """The certificate ``number`` as the verification page shows it (one query)."""
+    rows = _public_rows("c.number = %s", [number], 1)
+    return rows[0] if rows else None
+
+
+def public_search_rows(q: str, limit: int = PUBLIC_SEARCH_LIMIT) -> list[_Facts]:
+    """:func:`public_search` for the search page: the first ``limit`` hits (one query)."""
+    where, params = _search_condition(q)
+    if where is None:
+        return []
+    return _public_rows(where, params, limit)
+
+
+def _search_condition(q: str):
+    q = " ".join((q or "").split())[:100]
+    if not q:
+        return None, []
+    upper = q.upper()
+    if _CREDIT_CODE.match(upper):
+        return "c.credit_code = %s", [upper]
+    number = _as_number(upper)
+    if number:
+        return "c.number = %s", [number]
+    like = "%" + upper.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return (
+        "(UPPER(c.organization_name) LIKE %s ESCAPE '\\' "
+        "OR UPPER(c.organization_name_en) LIKE %s ESCAPE '\\')",
+        [like, like],
+    )
+
+
+def _as_number(upper: str) -> str | None:
+    """A registration number, or the registration number of a sub-certificate number."""
+    if not re.match(r"^[A-Z]+(-[A-Z]+)*-\d{4}-\d+(-\d+)?$", upper):
+        return None
+    parts = upper.split("-")
+    if len(parts[-1]) == 2 and len(parts[-2]) == 5:
+        return "-".join(parts[:-1])
+    return upper
+
+
 def public_search(q: str) -> QuerySet[Certificate]:
     """Certificates by registration (or sub-certificate) number, credit code or organisation
     name: one indexed query, whichever it is. Empty for an empty query."""
@@ -71,12 +165,11 @@ def public_search(q: str) -> QuerySet[Certificate]:
     if not q:
         return qs.none()
     upper = q.upper()
+    number = _as_number(upper)
     if _CREDIT_CODE.match(upper):
         qs = qs.filter(credit_code=upper)
-    elif re.match(r"^[A-Z]+(-[A-Z]+)*-\d{4}-\d+(-\d+)?$", upper):
+    elif number:
         # A sub-certificate number is the registration number and a site index.
-        parts = upper.split("-")
-        number = "-".join(parts[:-1]) if len(parts[-1]) == 2 and len(parts[-2]) == 5 else upper
         qs = qs.filter(number=number)
     else:
         qs = qs.filter(Q(organization_name__icontains=q) | Q(organization_name_en__icontains=q))

@@ -19,7 +19,6 @@ from django.views.decorators.http import require_GET
 from applications.models import Scheme
 
 from .. import selectors
-from ..models import Certificate
 
 PAGE_SIZE = 50
 
@@ -38,8 +37,8 @@ def _page(request, queryset):
 @require_GET
 def verify(request, number):
     """``/verify/<number>/``: the certificate the QR code opens (§4.1 h)."""
-    certificate = selectors.public_certificates().filter(number=number).first()
-    if certificate is None or certificate.current_version_id is None:
+    certificate = selectors.public_certificate(number)
+    if certificate is None:
         return _render("certificates/public/not_found.html", {"number": number[:60]}, status=404)
     return _render(
         "certificates/public/verify.html",
@@ -51,7 +50,7 @@ def verify(request, number):
 def search(request):
     """``/verify/?q=``: by registration number, credit code or organisation name."""
     q = (request.GET.get("q") or "").strip()[:100]
-    results = list(selectors.public_search(q)[: selectors.PUBLIC_SEARCH_LIMIT]) if q else []
+    results = selectors.public_search_rows(q)
     return _render(
         "certificates/public/search.html",
         {"q": q, "results": results, "limit": selectors.PUBLIC_SEARCH_LIMIT},
@@ -79,5 +78,3 @@ def notices(request):
     page = _page(request, selectors.public_notice())
     return _render("certificates/public/notices.html", {"page": page})
 
-
-__all__ = ["verify", "search", "directory", "notices", "Certificate"]
