@@ -60,7 +60,10 @@ def main() -> None:
     os.environ.update(env)
     try:
         subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "migrate", "--verbosity", "0"], cwd=ROOT, env=env, check=True
+            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+            cwd=ROOT,
+            env=env,
+            check=True,
         )
         import django
 
@@ -133,7 +136,9 @@ def fill(n: int):
                         credit_code=code,
                         organization_name=name,
                         organization_name_en=f"Example Services {i} Co., Ltd.",
-                        suspended_until=datetime.date(2026, 6, 30) if state == "suspended" else None,
+                        suspended_until=datetime.date(2026, 6, 30)
+                        if state == "suspended"
+                        else None,
                     )
                 )
                 numbers.append(number)
@@ -275,9 +280,7 @@ def serve_and_load(args, env, numbers, codes, names) -> dict:
         rates: dict[str, list[float]] = {}
         for label, values, prefix, suffix in loads:
             script = tmp / f"{values}.lua"
-            script.write_text(
-                LUA % {"values": tmp / values, "prefix": prefix, "suffix": suffix}
-            )
+            script.write_text(LUA % {"values": tmp / values, "prefix": prefix, "suffix": suffix})
             _wrk(base, script, 2)  # warm-up: every worker connected and its caches filled
             rates.setdefault(label, []).append(_wrk(base, script, args.seconds, args.connections))
         return {label: statistics.mean(r) for label, r in rates.items()}
@@ -302,7 +305,7 @@ def _wait_for(url: str) -> None:
 def _wrk(base: str, script: Path, seconds: int, connections: int = 8) -> float:
     out = subprocess.run(  # noqa: S603
         [
-            "wrk",
+            shutil.which("wrk") or "wrk",
             "--threads",
             "2",
             "--connections",

@@ -80,7 +80,14 @@ _PUBLIC_FROM = (
     "FROM certificates_certificate c "
     "JOIN certificates_certificateversion v ON v.id = c.current_version_id "
 )
-_CERT_FIELDS = ("number", "state", "first_issued_on", "expires_on", "suspended_until", "withdrawn_on")
+_CERT_FIELDS = (
+    "number",
+    "state",
+    "first_issued_on",
+    "expires_on",
+    "suspended_until",
+    "withdrawn_on",
+)
 _DATE_FIELDS = {"first_issued_on", "expires_on", "suspended_until", "withdrawn_on", "issued_on"}
 
 

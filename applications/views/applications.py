@@ -14,10 +14,10 @@ from cesi_cert.errors import DomainError
 from cesi_cert.web import TransitionView
 
 from .. import permissions, selectors, services
-from ..progress import later_steps
 from ..actions import APPLICATION_ACTIONS
 from ..forms import ApplicationForm, DocumentForm
 from ..models import REQUIRED_DOCUMENTS, Application, DocumentKind
+from ..progress import later_steps
 from ._common import (
     applicant_required,
     get_application,

@@ -49,8 +49,9 @@ REISSUE = ObjectAction(
         sites=list(data.get("sites") or []) or None,
         level=data.get("level") or None,
     ),
-    success=lambda cert, version: _("Version %(n)s issued; the earlier versions stay on record.")
-    % {"n": version.sequence},
+    success=lambda cert, version: (
+        _("Version %(n)s issued; the earlier versions stay on record.") % {"n": version.sequence}
+    ),
     refused=_("Only a valid or suspended certificate is reissued."),
     help_text=_(
         "A new version with the same registration number and validity (a reduction, §3.4.6, "

@@ -37,7 +37,7 @@ from ..downloads import notice_pdf_response, version_pdf_response
 from ..models import Certificate, CertificateVersion, StatusChange
 
 
-class SiteSerializer(serializers.Serializer):
+class CertificateSiteSerializer(serializers.Serializer):
     number = serializers.CharField(help_text="Sub-certificate number (several sites only).")
     name = serializers.CharField()
     address = serializers.CharField()
@@ -45,7 +45,7 @@ class SiteSerializer(serializers.Serializer):
 
 
 class VersionSerializer(serializers.ModelSerializer):
-    sites = SiteSerializer(many=True, read_only=True)
+    sites = CertificateSiteSerializer(many=True, read_only=True)
 
     class Meta:
         model = CertificateVersion
@@ -128,7 +128,11 @@ class CertificateSerializer(serializers.ModelSerializer):
 
 
 LANG_PARAM = OpenApiParameter(
-    "lang", OpenApiTypes.STR, OpenApiParameter.QUERY, enum=["zh-hans", "en"], description="Language."
+    "lang",
+    OpenApiTypes.STR,
+    OpenApiParameter.QUERY,
+    enum=["zh-hans", "en"],
+    description="Language.",
 )
 
 
@@ -296,6 +300,4 @@ class PublicCertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 def register(router):
     """Mount this app's viewsets on the shared /api/v1/ router."""
     router.register("certificates", CertificateViewSet, basename="certificate")
-    router.register(
-        "public/certificates", PublicCertificateViewSet, basename="public-certificate"
-    )
+    router.register("public/certificates", PublicCertificateViewSet, basename="public-certificate")

@@ -126,9 +126,7 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     # search is one indexed query (the version keeps what was printed).
     credit_code = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
     organization_name = models.CharField(_("organisation"), max_length=200, db_index=True)
-    organization_name_en = models.CharField(
-        _("organisation (English)"), max_length=300, blank=True
-    )
+    organization_name_en = models.CharField(_("organisation (English)"), max_length=300, blank=True)
     # §5.1.3: what the suspension sweep reads (the sweep belongs to the deadlines issue).
     suspended_on = models.DateField(_("suspended on"), null=True, blank=True)
     suspended_until = models.DateField(
@@ -237,7 +235,9 @@ class SubCertificate(models.Model):
         on_delete=models.CASCADE,
         related_name="sub_certificates",
     )
-    site = models.ForeignKey(Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+")
+    site = models.ForeignKey(
+        Site, verbose_name=_("site"), on_delete=models.PROTECT, related_name="+"
+    )
     index = models.PositiveSmallIntegerField(_("index"))
     number = models.CharField(_("sub-certificate number"), max_length=48, unique=True)
     removed_at = models.DateTimeField(_("removed from the scope"), null=True, blank=True)
@@ -271,7 +271,10 @@ class CertificateVersion(models.Model):
         REDUCTION = "reduction", _("Scope reduction")
 
     certificate = models.ForeignKey(
-        Certificate, verbose_name=_("certificate"), on_delete=models.PROTECT, related_name="versions"
+        Certificate,
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="versions",
     )
     sequence = models.PositiveSmallIntegerField(_("version"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -288,9 +291,7 @@ class CertificateVersion(models.Model):
     )
     # §4.1 a–e as printed.
     organization_name_zh = models.CharField(_("organisation (Chinese)"), max_length=200)
-    organization_name_en = models.CharField(
-        _("organisation (English)"), max_length=300, blank=True
-    )
+    organization_name_en = models.CharField(_("organisation (English)"), max_length=300, blank=True)
     address_zh = models.CharField(_("address (Chinese)"), max_length=300)
     address_en = models.CharField(_("address (English)"), max_length=400, blank=True)
     credit_code = models.CharField(_("unified social credit code"), max_length=18)
@@ -307,10 +308,16 @@ class CertificateVersion(models.Model):
     issued_on = models.DateField(_("issued on"))
     expires_on = models.DateField(_("valid until"))
     pdf_zh = models.FileField(
-        _("certificate (Chinese PDF)"), storage=private_storage, upload_to=_pdf_upload_to, blank=True
+        _("certificate (Chinese PDF)"),
+        storage=private_storage,
+        upload_to=_pdf_upload_to,
+        blank=True,
     )
     pdf_en = models.FileField(
-        _("certificate (English PDF)"), storage=private_storage, upload_to=_pdf_upload_to, blank=True
+        _("certificate (English PDF)"),
+        storage=private_storage,
+        upload_to=_pdf_upload_to,
+        blank=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -178,9 +178,7 @@ def _new_version(
 def _members(organization):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.filter(
-        memberships__organization=organization, is_active=True
-    )
+    return get_user_model().objects.filter(memberships__organization=organization, is_active=True)
 
 
 def _renewed_certificate(evaluation: Evaluation) -> Certificate | None:
@@ -321,7 +319,7 @@ def certificate_reissue(
         raise invalid("sites", _("Choose sites of the certified organisation."))
     if kind == CertificateVersion.Kind.REDUCTION:
         # §3.4.6: only parts of the scope are removed; number and validity stay.
-        if not set(s.pk for s in new_sites) <= set(current_site_ids):
+        if not {s.pk for s in new_sites} <= set(current_site_ids):
             raise invalid("sites", _("A reduction only removes sites from the scope."))
         if new_scope == current.scope and len(new_sites) == len(current_site_ids):
             raise invalid(
@@ -333,9 +331,12 @@ def certificate_reissue(
             raise invalid("level", _("Choose one of the scheme's levels."))
         if new_level == current.level:
             raise invalid("level", _("The certificate already carries this level."))
-    elif kind == CertificateVersion.Kind.SCOPE:
-        if new_scope == current.scope and set(s.pk for s in new_sites) == set(current_site_ids):
-            raise invalid("scope", _("The scope and the sites are unchanged."))
+    elif (
+        kind == CertificateVersion.Kind.SCOPE
+        and new_scope == current.scope
+        and {s.pk for s in new_sites} == set(current_site_ids)
+    ):
+        raise invalid("scope", _("The scope and the sites are unchanged."))
     return_version = _new_version(
         cert,
         kind=kind,

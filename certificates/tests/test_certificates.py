@@ -161,9 +161,7 @@ def test_level_and_name_changes_make_new_versions():
     org = cert.organization
     org.name_zh = "新名称服务有限公司"
     org.save()
-    v3 = services.certificate_reissue(
-        certificate=cert, by=kefu, reason="更名", kind="name_address"
-    )
+    v3 = services.certificate_reissue(certificate=cert, by=kefu, reason="更名", kind="name_address")
     cert.refresh_from_db()
     assert v3.organization_name_zh == "新名称服务有限公司" == cert.organization_name
     assert cert.versions.get(sequence=1).organization_name_zh != "新名称服务有限公司"

@@ -62,12 +62,18 @@ def test_staff_see_transitions_and_run_them_through_the_api(kefu, own):
 def test_an_applicant_may_never_suspend(applicant, own, foreign):
     client = api(applicant)
     body = {"ground": "g", "reason": "请暂停"}
-    assert client.post(
-        f"/api/v1/certificates/{own.pk}/transitions/suspend/", body, format="json"
-    ).status_code == 403
-    assert client.post(
-        f"/api/v1/certificates/{foreign.pk}/transitions/suspend/", body, format="json"
-    ).status_code == 404
+    assert (
+        client.post(
+            f"/api/v1/certificates/{own.pk}/transitions/suspend/", body, format="json"
+        ).status_code
+        == 403
+    )
+    assert (
+        client.post(
+            f"/api/v1/certificates/{foreign.pk}/transitions/suspend/", body, format="json"
+        ).status_code
+        == 404
+    )
 
 
 @pytest.mark.pdf
@@ -123,5 +129,5 @@ def test_the_application_stepper_reaches_certified(client, applicant, own):
     import re
 
     current = re.findall(r'<li class="current" aria-current="step"><span>([^<]+)</span>', html)
-    assert current == ["Certified"]
+    assert current == ["Certified"]  # 已获证
     assert html.count('<li class="done">') == 6  # draft … contracted, evaluated

@@ -59,7 +59,9 @@ def _decode_qr(path, tmp_path) -> list[str]:
     from PIL import Image
 
     stem = tmp_path / f"{path.stem}-page"
-    subprocess.run(["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(path), str(stem)], check=True)  # noqa: S603, S607
+    subprocess.run(
+        ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(path), str(stem)], check=True
+    )  # noqa: S603, S607
     image = Image.open(next(tmp_path.glob(f"{path.stem}-page*.png")))
     return [r.text for r in zxingcpp.read_barcodes(image)]
 
@@ -115,7 +117,9 @@ def test_a_version_is_rendered_once_and_downloads_serve_the_stored_file(client, 
     version.refresh_from_db()
     assert again == first and version.pdf_en.name == stored
     # A reissue is a new version; the first stays downloadable as it was.
-    services.certificate_reissue(certificate=cert, by=kefu, reason="升级", kind="level", level="5-star")
+    services.certificate_reissue(
+        certificate=cert, by=kefu, reason="升级", kind="level", level="5-star"
+    )
     assert b"".join(client.get(url).streaming_content) == first
     assert client.get(f"/portal/certificates/{cert.pk}/v2/zh-hans.pdf").status_code == 200
 

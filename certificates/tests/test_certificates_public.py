@@ -97,8 +97,10 @@ def test_public_search_finds_by_number_credit_code_and_name(client, api_client, 
 
 def test_an_empty_or_unmatched_search_finds_nothing(client, api_client, cert):
     assert api_client.get("/api/v1/public/certificates/").json()["count"] == 0
-    assert api_client.get("/api/v1/public/certificates/", {"q": "不存在的公司"}).json()["count"] == 0
-    assert b"data-testid=\"no-results\"" in client.get("/verify/", {"q": "不存在的公司"}).content
+    assert (
+        api_client.get("/api/v1/public/certificates/", {"q": "不存在的公司"}).json()["count"] == 0
+    )
+    assert b'data-testid="no-results"' in client.get("/verify/", {"q": "不存在的公司"}).content
 
 
 def test_suspended_and_withdrawn_say_so_plainly_everywhere(client, api_client, kefu, cert):
@@ -107,9 +109,12 @@ def test_suspended_and_withdrawn_say_so_plainly_everywhere(client, api_client, k
     assert 'data-state="suspended"' in html and "SUSPENDED" in html
     assert 'data-testid="suspended-notice"' in html
     assert "SUSPENDED" in client.get("/verify/", {"q": cert.number}).content.decode()
-    assert api_client.get("/api/v1/public/certificates/", {"q": cert.number}).json()["results"][
-        0
-    ]["state"] == "suspended"
+    assert (
+        api_client.get("/api/v1/public/certificates/", {"q": cert.number}).json()["results"][0][
+            "state"
+        ]
+        == "suspended"
+    )
     notice = client.get("/notices/").content.decode()
     assert cert.number in notice and 'data-kind="suspension"' in notice
     assert "c) Misuse of the certificate" in notice

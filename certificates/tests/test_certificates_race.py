@@ -29,9 +29,11 @@ def test_concurrent_grants_get_distinct_consecutive_numbers(no_pdf_rendering):
     evaluations = [reported_evaluation(staff=kefu) for _ in range(THREADS)]
     outcomes = race(
         THREADS,
-        lambda i: services.certificate_issue(
-            evaluation=evaluations[i], by=fresh(kefu), reason="批准"
-        ).number,
+        lambda i: (
+            services.certificate_issue(
+                evaluation=evaluations[i], by=fresh(kefu), reason="批准"
+            ).number
+        ),
     )
     assert all(isinstance(o, str) for o in outcomes), outcomes
     assert len(set(outcomes)) == THREADS
@@ -48,9 +50,9 @@ def test_the_same_grant_twice_at_once_issues_one_certificate(no_pdf_rendering):
     evaluation = reported_evaluation(staff=kefu)
     outcomes = race(
         4,
-        lambda i: services.certificate_issue(
-            evaluation=evaluation, by=fresh(kefu), reason="批准"
-        ).number,
+        lambda i: (
+            services.certificate_issue(evaluation=evaluation, by=fresh(kefu), reason="批准").number
+        ),
     )
     assert len(set(outcomes)) == 1 and Certificate.objects.count() == 1
 

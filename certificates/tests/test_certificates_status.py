@@ -195,16 +195,19 @@ def test_the_regulator_report_lists_the_months_changes_in_csv_and_excel(client):
 
     kefu = staff()
     cert = issued_certificate(by=kefu)
-    suspend(cert, kefu, reason="=HYPERLINK(\"http://evil\")")
+    suspend(cert, kefu, reason='=HYPERLINK("http://evil")')
     services.certificate_reinstate(certificate=cert, by=kefu, reason="已验证")
     client.force_login(kefu)
     url = "/admin/certificates/statuschange/export/"
     body = client.get(url, {"month": "2026-06", "format": "csv"}).content.decode("utf-8-sig")
     assert cert.number in body and "暂停" in body and "恢复" in body
     assert "'=HYPERLINK" in body  # a formula is written as text
-    assert client.get(url, {"month": "2026-05", "format": "csv"}).content.decode(
-        "utf-8-sig"
-    ).count(cert.number) == 0
+    assert (
+        client.get(url, {"month": "2026-05", "format": "csv"})
+        .content.decode("utf-8-sig")
+        .count(cert.number)
+        == 0
+    )
     response = client.get(url, {"month": "2026-06", "format": "xlsx"})
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.max_row == 3 and sheet.cell(row=2, column=1).value == cert.number

@@ -77,4 +77,3 @@ def notices(request):
     """``/notices/``: the public notice of suspensions and withdrawals (§5.3)."""
     page = _page(request, selectors.public_notice())
     return _render("certificates/public/notices.html", {"page": page})
-

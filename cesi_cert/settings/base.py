@@ -285,6 +285,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationKindEnum": "applications.models.Application.Kind",
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
+        "SuspensionGroundEnum": "certificates.grounds.SuspensionGround",
+        "WithdrawalGroundEnum": "certificates.grounds.WithdrawalGround",
     },
 }
 
