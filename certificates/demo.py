@@ -5,8 +5,10 @@ organisations whose evaluations are reported, each granted a certificate through
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 
 PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -54,19 +56,14 @@ def _valid_code(code: str) -> str:
 def seed(users: dict) -> None:
     """Idempotent: an organisation already holding its demo certificate is left alone."""
     from applications import services as application_services
-    from applications.models import REQUIRED_DOCUMENTS, Application, Scheme
-    from evaluations.models import Evaluation
-    from evaluations.services import evaluation_open_for_application
-
-    from . import services
-    from .models import Certificate
+    from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
 
     applicant, kefu = users.get("shenqing"), users.get("kefu")
     if applicant is None or kefu is None:
         return
     for item in DEMO:
         code = _valid_code(item["org"]["credit_code"])
-        if Certificate.objects.filter(credit_code=code).exists():
+        if Organization.objects.filter(credit_code=code).exists():
             continue
         org = application_services.organization_create(
             by=applicant,
@@ -118,24 +115,34 @@ def seed(users: dict) -> None:
             fee_quote=30000,
         )
         assert app.state == Application.State.CONTRACTED
-        evaluation = evaluation_open_for_application(application=app) or Evaluation.objects.get(
-            application=app
-        )
-        # The evaluation's own walk (team, visit, findings) is the evaluations demo's; here it
-        # is marked reported, as the committee sees it when it grants.
-        Evaluation.objects.filter(pk=evaluation.pk).update(
-            state=Evaluation.State.REPORTED, conclusion=Evaluation.Conclusion.RECOMMEND
-        )
-        certificate = services.certificate_issue(
-            evaluation=Evaluation.objects.get(pk=evaluation.pk),
+        # The signed contract opens the evaluation after the commit (evaluations' event); the
+        # grant follows it then.
+        transaction.on_commit(partial(_grant, app.pk, item, kefu))
+
+
+def _grant(application_pk: int, item: dict, kefu) -> None:
+    from evaluations.models import Evaluation
+
+    from . import services
+
+    evaluation = Evaluation.objects.filter(application_id=application_pk).first()
+    if evaluation is None:
+        return
+    # The evaluation's own walk (team, visit, findings) is the evaluations demo's; here it is
+    # marked reported, as the committee sees it when it grants.
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        state=Evaluation.State.REPORTED, conclusion=Evaluation.Conclusion.RECOMMEND
+    )
+    certificate = services.certificate_issue(
+        evaluation=Evaluation.objects.get(pk=evaluation.pk),
+        by=kefu,
+        reason="技术委员会批准认证（演示）",
+        issued_on=datetime.date(2026, 4, 20),
+    )
+    if item["suspend"]:
+        services.certificate_suspend(
+            certificate=certificate,
             by=kefu,
-            reason="技术委员会批准认证（演示）",
-            issued_on=datetime.date(2026, 4, 20),
+            ground="h",
+            reason="监督评价提出的不符合项未按期完成纠正（演示）",
         )
-        if item["suspend"]:
-            services.certificate_suspend(
-                certificate=certificate,
-                by=kefu,
-                ground="h",
-                reason="监督评价提出的不符合项未按期完成纠正（演示）",
-            )
