@@ -43,9 +43,9 @@ class SuspensionGround(models.TextChoices):
             "explanation (or the corrective actions were not shown to be effective)"
         ),
     )
-    I = (
+    I = (  # noqa: E741 — the seed's own letter
         "i",
-        _(  # noqa: E741 — the seed's own letter
+        _(
             "i) Sampling required by surveillance or the implementation rule showed the service "
             "does not meet the requirements, without calling for immediate withdrawal"
         ),
@@ -103,9 +103,9 @@ class WithdrawalGround(models.TextChoices):
             "corrected more than 2 months after the CB asked"
         ),
     )
-    I = (
+    I = (  # noqa: E741 — the seed's own letter
         "i",
-        _(  # noqa: E741 — the seed's own letter
+        _(
             "i) The certification rules changed during validity and the organisation does not want "
             "to meet the new requirements"
         ),

@@ -59,9 +59,8 @@ def _decode_qr(path, tmp_path) -> list[str]:
     from PIL import Image
 
     stem = tmp_path / f"{path.stem}-page"
-    subprocess.run(
-        ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(path), str(stem)], check=True
-    )  # noqa: S603, S607
+    command = ["pdftoppm", "-r", "200", "-f", "1", "-l", "1", "-png", str(path), str(stem)]
+    subprocess.run(command, check=True)  # noqa: S603
     image = Image.open(next(tmp_path.glob(f"{path.stem}-page*.png")))
     return [r.text for r in zxingcpp.read_barcodes(image)]
 
