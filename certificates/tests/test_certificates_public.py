@@ -207,3 +207,12 @@ def test_a_public_page_costs_at_most_3_queries_whatever_the_number_of_certificat
         assert response.status_code == 200, url
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 3, (url, counts)
+
+
+@pytest.mark.parametrize("q", ["%", "_", "\\", "'", "x" * 500, "CESI-SC-2026-", "91110108"])
+def test_odd_searches_are_answered_not_crashed(client, api_client, cert, q):
+    page = client.get("/verify/", {"q": q})
+    assert page.status_code == 200
+    assert 'data-testid="result"' not in page.content.decode()  # "%", "_" are no wildcards
+    assert api_client.get("/api/v1/public/certificates/", {"q": q}).status_code == 200
+    assert client.get(f"/verify/{q[:60]}/").status_code in (404, 400)
