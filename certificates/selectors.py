@@ -74,11 +74,13 @@ _PUBLIC_COLUMNS = (
     "c.number, c.state, c.first_issued_on, c.expires_on, c.suspended_until, c.withdrawn_on, "
     "v.organization_name_zh, v.organization_name_en, v.address_zh, v.address_en, "
     "v.credit_code, v.scheme_name_zh, v.scheme_name_en, v.standards, v.implementation_rule, "
-    "v.level, v.level_name_zh, v.level_name_en, v.scope, v.sites, v.issued_on, v.sequence"
+    "v.level, v.level_name_zh, v.level_name_en, v.scope, v.sites, v.issued_on, v.sequence, "
+    "s.code AS scheme_code"
 )
 _PUBLIC_FROM = (
     "FROM certificates_certificate c "
     "JOIN certificates_certificateversion v ON v.id = c.current_version_id "
+    "JOIN applications_scheme s ON s.id = c.scheme_id "
 )
 _CERT_FIELDS = (
     "number",
@@ -87,6 +89,7 @@ _CERT_FIELDS = (
     "expires_on",
     "suspended_until",
     "withdrawn_on",
+    "scheme_code",
 )
 _DATE_FIELDS = {"first_issued_on", "expires_on", "suspended_until", "withdrawn_on", "issued_on"}
 
@@ -112,12 +115,12 @@ def _row(columns: list[str], values) -> _Facts:
     return cert
 
 
-def _public_rows(where: str, params: list, limit: int) -> list[_Facts]:
+def _public_rows(where: str, params: list, limit: int, offset: int = 0) -> list[_Facts]:
     from django.db import connection
 
-    sql = f"SELECT {_PUBLIC_COLUMNS} {_PUBLIC_FROM} WHERE {where} ORDER BY c.organization_name, c.number LIMIT %s"  # noqa: S608 — fixed text; values are parameters
+    sql = f"SELECT {_PUBLIC_COLUMNS} {_PUBLIC_FROM} WHERE {where} ORDER BY c.organization_name, c.number LIMIT %s OFFSET %s"  # noqa: S608 — fixed text; values are parameters
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, limit])
+        cursor.execute(sql, [*params, limit, offset])
         columns = [col[0] for col in cursor.description]
         return [_row(columns, values) for values in cursor.fetchall()]
 
@@ -128,12 +131,44 @@ def public_certificate(number: str) -> _Facts | None:
     return rows[0] if rows else None
 
 
-def public_search_rows(q: str, limit: int = PUBLIC_SEARCH_LIMIT) -> list[_Facts]:
-    """:func:`public_search` for the search page: the first ``limit`` hits (one query)."""
+def public_search_rows(q: str, limit: int = PUBLIC_SEARCH_LIMIT, offset: int = 0) -> list[_Facts]:
+    """:func:`public_search` for the search page and API: ``limit`` hits (one query)."""
     where, params = _search_condition(q)
     if where is None:
         return []
-    return _public_rows(where, params, limit)
+    return _public_rows(where, params, limit, offset)
+
+
+def public_search_count(q: str) -> int:
+    """How many certificates :func:`public_search_rows` finds in all (one query)."""
+    from django.db import connection
+
+    where, params = _search_condition(q)
+    if where is None:
+        return 0
+    sql = f"SELECT COUNT(*) FROM certificates_certificate c WHERE {where}"  # noqa: S608 — fixed text
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchone()[0]
+
+
+class PublicSearch:
+    """The hits of a search as the paginator reads them: counted and sliced with fixed SQL."""
+
+    def __init__(self, q: str):
+        self.q = q
+
+    def count(self) -> int:
+        return public_search_count(self.q)
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, item):
+        if not isinstance(item, slice):
+            raise TypeError("PublicSearch is read in pages")
+        start = item.start or 0
+        return public_search_rows(self.q, limit=max(0, item.stop - start), offset=start)
 
 
 def _search_condition(q: str):
