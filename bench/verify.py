@@ -34,6 +34,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PREFIX = "CESI-SC-2025-"
+#: The interpreter as this script runs, for its subprocesses (``python -S`` stays ``-S``).
+PYTHON = [sys.executable, *(["-S"] if sys.flags.no_site else [])]
 NAMES = ["华东", "华南", "闽江", "长江", "珠江", "东海", "西湖", "黄山", "泰山", "海峡"]
 
 
@@ -60,7 +62,7 @@ def main() -> None:
     os.environ.update(env)
     try:
         subprocess.run(  # noqa: S603
-            [sys.executable, "manage.py", "migrate", "--verbosity", "0"],
+            [*PYTHON, "manage.py", "migrate", "--verbosity", "0"],
             cwd=ROOT,
             env=env,
             check=True,
@@ -243,7 +245,7 @@ def serve_and_load(args, env, numbers, codes, names) -> dict:
     port = _free_port()
     server = subprocess.Popen(  # noqa: S603
         [
-            sys.executable,
+            *PYTHON,
             "-m",
             "gunicorn",
             "--workers",
