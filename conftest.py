@@ -117,6 +117,9 @@ def _reference_data(request):
     from surveillance.reference_data import ensure_role_permissions as ensure_surveillance_grants
 
     ensure_surveillance_grants()
+    from certificates.reference_data import ensure_role_permissions as ensure_certificate_grants
+
+    ensure_certificate_grants()
 
 
 @pytest.fixture

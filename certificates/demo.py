@@ -1,57 +1,98 @@
-"""Demo data of the certificates app (registered with ``cesi_cert.demo``, run by ``seed_demo``).
-
-A pending decision for the demo committee member (``jiwei``): the demo organisation applies for
-after-sales service certification, the contract is signed, the evaluation is planned with the
-demo auditor leading and reported "recommend" — every step through the services, as in real
-use — and the report opens the decision.
-"""
+"""Demo certificates (registered with ``cesi_cert.demo`` and run by ``seed_demo``): two
+organisations whose evaluations are reported, each granted a certificate through
+``certificate_issue``; one of them is then suspended, so the public notice has an entry."""
 
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
-DEMO_SCOPE = "家用电器售后服务（演示：待技术委员会评定）"
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+
+PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+DEMO = [
+    {
+        "org": {
+            "name_zh": "厦门示例数据中心服务有限公司",
+            "name_en": "Xiamen Example Data Centre Services Co., Ltd.",
+            "credit_code": "91350200MA00000012",
+            "address_zh": "福建省厦门市湖里区云顶北路16号",
+            "address_en": "16 Yunding North Road, Huli District, Xiamen, Fujian",
+        },
+        "scheme": "data-centre",
+        "level": "3",
+        "scope": "数据中心基础设施运维及托管服务",
+        "sites": [
+            ("厦门湖里数据中心", "福建省厦门市湖里区云顶北路16号", "机房运维、托管服务", True),
+            ("漳州备份数据中心", "福建省漳州市龙文区建元东路2号", "灾备中心运维", False),
+        ],
+        "suspend": False,
+    },
+    {
+        "org": {
+            "name_zh": "泉州示例家电售后服务有限公司",
+            "name_en": "Quanzhou Example After-sales Services Co., Ltd.",
+            "credit_code": "91350500MA00000026",
+            "address_zh": "福建省泉州市丰泽区刺桐路88号",
+            "address_en": "88 Citong Road, Fengze District, Quanzhou, Fujian",
+        },
+        "scheme": "after-sales",
+        "level": "3-star",
+        "scope": "家用电器的安装、维修及客户投诉处理服务",
+        "sites": [("泉州服务中心", "福建省泉州市丰泽区刺桐路88号", "家电售后服务", True)],
+        "suspend": True,
+    },
+]
 
 
-def seed_decisions(users: dict) -> None:
-    """Runs once the demo's transaction commits: each step's events (contract signed → the
-    evaluation opens; report submitted → the decision opens) then fire as in real use, after
-    their own step, instead of all at the end — when a reported evaluation's contract event
-    would open a second evaluation."""
-    from django.db import transaction
+def _valid_code(code: str) -> str:
+    from applications.validators import credit_code_check_char
 
-    transaction.on_commit(lambda: _seed(users))
+    return code[:17] + credit_code_check_char(code[:17])
 
 
-def _seed(users: dict) -> None:
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.utils import timezone
-
+def seed(users: dict) -> None:
+    """Idempotent: an organisation already holding its demo certificate is left alone."""
     from applications import services as application_services
     from applications.models import REQUIRED_DOCUMENTS, Application, Organization, Scheme
-    from evaluations import services as evaluation_services
-    from evaluations.models import Evaluation
 
-    from .models import Decision
-    from .services import decision_open
-
-    kefu, yewu, leader = users.get("kefu"), users.get("yewu"), users.get("shencha")
-    applicant = users.get("shenqing")
-    org = Organization.objects.filter(credit_code="91350100M000100Y43").first()
-    if not (kefu and yewu and leader and applicant and org):
+    applicant, kefu = users.get("shenqing"), users.get("kefu")
+    if applicant is None or kefu is None:
         return
-    if Decision.objects.filter(evaluation__application__scope=DEMO_SCOPE).exists():
-        return
-    scheme = Scheme.objects.get(code="after-sales")
-    sites = list(org.sites.all()[:1])
-    app = Application.objects.filter(organization=org, scope=DEMO_SCOPE).first()
-    if app is None:
+    for item in DEMO:
+        code = _valid_code(item["org"]["credit_code"])
+        if Organization.objects.filter(credit_code=code).exists():
+            continue
+        org = application_services.organization_create(
+            by=applicant,
+            **{**item["org"], "credit_code": code},
+            applicant_type="provider",
+            contact_name="刘洋",
+            contact_phone="0592-12345678",
+            contact_email="liuyang@example.cn",
+            legal_status_evidence=SimpleUploadedFile(
+                "营业执照.pdf", PDF, content_type="application/pdf"
+            ),
+        )
+        sites = [
+            application_services.site_create(
+                organization=org,
+                by=applicant,
+                name=name,
+                address=address,
+                activities=activities,
+                is_central=central,
+            )
+            for name, address, activities, central in item["sites"]
+        ]
         app = application_services.application_create(
             organization=org,
             by=applicant,
-            scheme=scheme,
-            requested_level="4-star",
-            scope=DEMO_SCOPE,
+            scheme=Scheme.objects.get(code=item["scheme"]),
+            requested_level=item["level"],
+            scope=item["scope"],
             sites=sites,
         )
         for kind in REQUIRED_DOCUMENTS[app.kind]:
@@ -59,9 +100,7 @@ def _seed(users: dict) -> None:
                 application=app,
                 by=applicant,
                 kind=kind,
-                file=SimpleUploadedFile(
-                    f"{kind}.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
-                ),
+                file=SimpleUploadedFile(f"{kind}.pdf", PDF, content_type="application/pdf"),
             )
         app = application_services.application_submit(application=app, by=applicant)
         app = application_services.application_start_review(application=app, by=kefu)
@@ -71,40 +110,39 @@ def _seed(users: dict) -> None:
         app = application_services.application_sign_contract(
             application=app,
             by=kefu,
-            signed_on=timezone.localdate() - datetime.timedelta(days=40),
-            man_days=2,
-            fee_quote=20000,
+            signed_on=datetime.date(2026, 3, 2),
+            man_days=4,
+            fee_quote=30000,
         )
-    # Opened by the "contract signed" event.
-    ev = Evaluation.objects.exclude(state=Evaluation.State.CANCELLED).get(application=app)
-    if ev.state == Evaluation.State.PLANNING:
-        day = timezone.localdate() + datetime.timedelta(days=1)
-        ev = evaluation_services.evaluation_plan(
-            evaluation=ev,
-            by=yewu,
-            starts_on=day,
-            ends_on=day,
-            plan="首次会议、文件审查、网点现场评价、末次会议",
-            sites=sites,
-            service_running_confirmed=True,
+        assert app.state == Application.State.CONTRACTED
+        # The signed contract opens the evaluation after the commit (evaluations' event); the
+        # grant follows it then.
+        transaction.on_commit(partial(_grant, app.pk, item, kefu))
+
+
+def _grant(application_pk: int, item: dict, kefu) -> None:
+    from evaluations.models import Evaluation
+
+    from . import services
+
+    evaluation = Evaluation.objects.filter(application_id=application_pk).first()
+    if evaluation is None:
+        return
+    # The evaluation's own walk (team, visit, findings) is the evaluations demo's; here it is
+    # marked reported, as the committee sees it when it grants.
+    Evaluation.objects.filter(pk=evaluation.pk).update(
+        state=Evaluation.State.REPORTED, conclusion=Evaluation.Conclusion.RECOMMEND
+    )
+    certificate = services.certificate_issue(
+        evaluation=Evaluation.objects.get(pk=evaluation.pk),
+        by=kefu,
+        reason="技术委员会批准认证（演示）",
+        issued_on=datetime.date(2026, 4, 20),
+    )
+    if item["suspend"]:
+        services.certificate_suspend(
+            certificate=certificate,
+            by=kefu,
+            ground="h",
+            reason="监督评价提出的不符合项未按期完成纠正（演示）",
         )
-        evaluation_services.team_member_add(
-            evaluation=ev, by=yewu, person=leader, role="leader", man_days=2
-        )
-        ev = evaluation_services.evaluation_notify_plan(evaluation=ev, by=yewu)
-    if ev.state == Evaluation.State.PLAN_NOTIFIED:
-        ev = evaluation_services.evaluation_start_document_review(evaluation=ev, by=leader)
-    if ev.state == Evaluation.State.DOCUMENT_REVIEW:
-        ev = evaluation_services.evaluation_start_on_site(
-            evaluation=ev, by=leader, plan_confirmed=True
-        )
-    if ev.state == Evaluation.State.ON_SITE:
-        for activity in ev.activities.filter(state="pending"):  # §3.2.3, by evaluation mode
-            evaluation_services.activity_record_result(
-                activity=activity, by=leader, result="conforms", findings="符合认证要求"
-            )
-        ev = evaluation_services.evaluation_submit_report(
-            evaluation=ev, by=leader, conclusion="recommend", notes="服务体系运行有效"
-        )
-    # Opened by the "report submitted" event; a second open does nothing.
-    decision_open(evaluation=ev)

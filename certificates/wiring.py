@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 def connect() -> None:
     connect_decisions()
+    connect_certificates()
 
 
 def connect_decisions() -> None:
@@ -15,12 +16,12 @@ def connect_decisions() -> None:
     from cesi_cert.transitions import register_actions
     from evaluations import signals as evaluation_signals
 
-    from . import demo, services
+    from . import demo_decisions, services
     from .actions.decisions import DECISION_ACTIONS
     from .models import Decision
     from .selectors import decisions as selectors
 
-    demo_registry.register("certificates.decisions", demo.seed_decisions, order=40)
+    demo_registry.register("certificates.decisions", demo_decisions.seed_decisions, order=40)
     register_actions(Decision, DECISION_ACTIONS)
 
     # Events: a submitted evaluation report opens the committee's decision (as the system).
@@ -59,6 +60,36 @@ def connect_decisions() -> None:
             title=_("Certification decisions"),
             template="certificates/decisions/panels/organization.html",
             items=lambda user: selectors.decisions_for(user).order_by("-decided_at")[:20],
+            order=45,
+            empty="",
+        )
+    )
+
+
+def connect_certificates() -> None:
+    from cesi_cert import demo as demo_registry
+    from cesi_cert import panels
+    from cesi_cert.transitions import register_actions
+
+    from . import demo, selectors
+    from .actions import CERTIFICATE_ACTIONS
+    from .models import Certificate
+
+    demo_registry.register("certificates", demo.seed, order=40)
+    register_actions(Certificate, CERTIFICATE_ACTIONS)
+
+    # The application's progress bar goes on to "evaluated" and "certified".
+    from applications import progress
+
+    progress.register("certificates", selectors.progress_steps)
+
+    panels.register(
+        panels.Panel(
+            key="certificates.organization",
+            place=panels.Place.PORTAL,
+            title=_("Certificates"),
+            template="certificates/panels/organization.html",
+            items=lambda user: selectors.certificates_for(user).order_by("-first_issued_on")[:20],
             order=40,
             empty="",
         )

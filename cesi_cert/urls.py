@@ -54,6 +54,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says.
     path("favicon.ico", views.favicon),
     path("i18n/setlang/", views.set_language, name="set_language"),
+    # Public, no login: verification, search, directory, public notice (§3.3, §4.1 h, §5.3).
+    *certificate_urls.public_patterns,
     path("accounts/", include("cesi_cert.account_urls")),
     path("inbox/", include("cesi_cert.inbox_urls", namespace="inbox")),
     path("portal/", include((portal_patterns, "portal"))),

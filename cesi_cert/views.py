@@ -20,7 +20,7 @@ from .roles import Role, has_role
 
 
 def home(request):
-    """Public home: what the service is and where to start (certificate search comes later)."""
+    """Public home: what the service is, where to start, and the certificate search box."""
     # Looked up by name: cesi_cert sits left of applications in the layers (ARCHITECTURE.md).
     scheme_model = django_apps.get_model("applications", "Scheme")
     return render(request, "home.html", {"schemes": scheme_model.objects.filter(is_active=True)})

@@ -17,6 +17,7 @@ from .. import permissions, selectors, services
 from ..actions import APPLICATION_ACTIONS
 from ..forms import ApplicationForm, DocumentForm
 from ..models import REQUIRED_DOCUMENTS, Application, DocumentKind
+from ..progress import later_steps
 from ._common import (
     applicant_required,
     get_application,
@@ -42,10 +43,26 @@ def progress_steps(app: Application) -> list[dict]:
     if state == Application.State.CHANGES_REQUESTED:
         state = Application.State.UNDER_REVIEW
     index = MAIN_PATH.index(state) if state in MAIN_PATH else None
-    return [
+    steps = [
         {"label": s.label, "done": index is not None and i < index, "current": i == index}
         for i, s in enumerate(MAIN_PATH)
     ]
+    if state == Application.State.CONTRACTED:
+        # What downstream apps add (evaluated, certified): the last step reached is current.
+        later = later_steps(app)
+        reached = [i for i, step in enumerate(later) if step["reached"]]
+        if reached:
+            steps[-1].update(done=True, current=False)
+        for i, step in enumerate(later):
+            last = bool(reached) and i == reached[-1]
+            steps.append(
+                {
+                    "label": step["label"],
+                    "done": step["reached"] and not last,
+                    "current": last,
+                }
+            )
+    return steps
 
 
 def materials_checklist(app: Application, documents) -> list[dict]:

@@ -1,3 +1,3 @@
 """Staff screens of the certificates app: read here, changed only by actions and services."""
 
-from . import decisions  # noqa: F401
+from . import certificates, decisions  # noqa: F401

@@ -30,12 +30,11 @@ def grant_view(apps, schema_editor):
 
 class Migration(migrations.Migration):
 
-    initial = True
-
     dependencies = [
         ('applications', '0009_membership_history'),
         ('evaluations', '0006_report_published'),
         ('cesi_cert', '0002_roles'),
+        ('certificates', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

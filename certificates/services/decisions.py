@@ -294,6 +294,8 @@ def decision_close_voting(*, decision: Decision, by, reason: str = "") -> Decisi
         grants=grants,
     )
     deadlines.close(locked, certificate_deadlines.DECISION_DUE)
+    if locked.state == Decision.State.GRANTED:
+        _carry_out_grant(locked)
     notify(
         users_with_role(Role.CUSTOMER_SERVICE),
         notices.DECISION_MADE,
@@ -302,6 +304,25 @@ def decision_close_voting(*, decision: Decision, by, reason: str = "") -> Decisi
     )
     events.send_on_commit(signals.decision_made, sender=Decision, decision=locked)
     return locked
+
+
+#: The reason the system gives when a grant issues the certificate (history and log rows).
+ISSUED_ON_GRANT = "certificates.decision_granted"
+
+
+def _carry_out_grant(decision: Decision) -> None:
+    """§3.3: a grant of an initial certification or a recertification issues the certificate,
+    in the same transaction (a granted decision never lacks its certificate); the system acts,
+    naming the decision. Surveillance, change and extension grants act on the certificate in
+    the surveillance app (``decision_made``)."""
+    from .certificates import ISSUING_KINDS, certificate_issue
+
+    if decision.evaluation.kind in ISSUING_KINDS:
+        certificate_issue(
+            evaluation=decision.evaluation,
+            by=SYSTEM,
+            reason=f"{ISSUED_ON_GRANT} {decision.reference}",
+        )
 
 
 def _outcome_param(decision: Decision) -> dict:

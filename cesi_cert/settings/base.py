@@ -169,6 +169,32 @@ CHANGE_NOTIFY_MONTHS = env.int("CHANGE_NOTIFY_MONTHS", default=1)
 # Our own service level, not the seed's: customer service decides on a notification within
 # this many days of receiving it (§3.4.3 "赛西认证根据情况决定").
 INCIDENT_DECISION_DAYS = env.int("INCIDENT_DECISION_DAYS", default=10)
+# --- certificates (§4.1, §5) -----------------------------------------------------------------
+# Validity of a certificate when its scheme says nothing else (附录 2: three years).
+CERTIFICATE_VALIDITY_YEARS = env.int("CERTIFICATE_VALIDITY_YEARS", default=3)
+# §5.1.3: a suspension lasts at most this many calendar months (ground f: until the licence
+# decision); then the certificate is withdrawn.
+SUSPENSION_MAX_MONTHS = env.int("SUSPENSION_MAX_MONTHS", default=6)
+# Registration numbers: <prefix>-<year in China>-<five-digit serial of that year>; sites get
+# <number>-<two-digit index> (§4.1 a "总证书号和子证书号").
+CERTIFICATE_NUMBER_PREFIX = env("CERTIFICATE_NUMBER_PREFIX", default="CESI-SC")
+# The root of the certificates' OIDs (§4.1 a "证书 OID 编号"): <root>.<year>.<serial>. A
+# placeholder arc until the CB's registered one is configured.
+CERTIFICATE_OID_ROOT = env("CERTIFICATE_OID_ROOT", default="1.2.156.3088.1")
+# §4.1 f–g: what the certificates print about the CB. Images are static files (placeholders
+# ship in static/certificates/; replace them with the real logo, seal and signature).
+CB_NAME_ZH = env("CB_NAME_ZH", default="赛西认证有限责任公司")
+CB_NAME_EN = env("CB_NAME_EN", default="CESI Certification Co., Ltd.")
+CB_ADDRESS_ZH = env("CB_ADDRESS_ZH", default="北京市东城区安定门东大街1号")
+CB_ADDRESS_EN = env(
+    "CB_ADDRESS_EN", default="No. 1 Andingmen East Street, Dongcheng District, Beijing, China"
+)
+CB_LOGO = env("CB_LOGO", default="certificates/logo.svg")
+# §4.1 g: the CB's seal on the Chinese certificate, the general manager's signature on the
+# English one.
+CB_SEAL_IMAGE = env("CB_SEAL_IMAGE", default="certificates/seal.svg")
+CB_SIGNATURE_IMAGE = env("CB_SIGNATURE_IMAGE", default="certificates/signature.svg")
+CB_GENERAL_MANAGER_NAME = env("CB_GENERAL_MANAGER_NAME", default="Wang Jianguo")
 
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("LOGIN_COOLOFF_HOURS", default=0.25)  # hours: 15 minutes
@@ -291,6 +317,8 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "applications.models.DocumentKind",
         "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
         "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
+        "SuspensionGroundEnum": "certificates.grounds.SuspensionGround",
+        "WithdrawalGroundEnum": "certificates.grounds.WithdrawalGround",
     },
 }
 

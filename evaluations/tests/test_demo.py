@@ -10,7 +10,8 @@ from evaluations.models import AuditorQualification, Evaluation
 def test_the_demo_has_an_evaluation_to_plan_and_a_qualified_auditor():
     call_command("seed_demo", "--quiet")
     call_command("seed_demo", "--quiet")  # idempotent
-    # Opened by the demo contract, after commit (the decisions demo reports another one).
+    # Opened by the demo contract, after commit (the decisions and certificates demos report
+    # others).
     evaluation = Evaluation.objects.get(state=Evaluation.State.PLANNING)
     assert evaluation.state == Evaluation.State.PLANNING
     assert AuditorQualification.objects.filter(
