@@ -4,7 +4,8 @@ Two committee members, on a 768 px tablet in portrait, open the decision in thei
 the dossier (the evaluation report framed inline), start the review, confirm conditions a–e,
 open the vote and vote; the second closes the vote and the decision is granted — the outcome
 computed from the votes (quorum 2 for this committee of two). The organisation then reads the
-outcome in the portal on a 360 px phone, without the votes.
+outcome in the portal on a 360 px phone, without the votes, and finds the certificate the grant
+issued; the public verification page shows it active, and suspended once it is suspended.
 """
 
 import pytest
@@ -103,3 +104,35 @@ def test_two_members_vote_and_the_decision_is_granted(live_server, browser_page,
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 360, f"{page.url} is {width}px wide on a 360px screen"
     page.screenshot(path=str(ARTIFACTS / "decision-portal-360.png"), full_page=True)
+
+    # --- the grant issued the certificate: in the portal, and publicly verifiable ---------------
+    from certificates.models import Certificate
+    from certificates.services import certificate_suspend
+    from cesi_cert.roles import Role
+
+    certificate = Certificate.objects.get(organization=decision.organization)
+    page.goto(f"{base}/portal/")
+    follow(page, f'tr[data-certificate="{certificate.pk}"] a')
+    assert page.locator('[data-testid="pdf-zh"]').is_visible()
+    assert page.locator('[data-testid="pdf-en"]').is_visible()
+    page.screenshot(path=str(ARTIFACTS / "certificate-portal-360.png"), full_page=True)
+
+    page.goto(f"{base}/verify/{certificate.number}/")  # the public, no login needed
+    card = page.locator('[data-testid="certificate"]')
+    assert card.get_attribute("data-state") == "active"
+    assert page.locator('[data-testid="suspended-notice"]').count() == 0
+
+    from applications.tests.factories import UserFactory
+
+    certificate_suspend(
+        certificate=certificate,
+        by=UserFactory(role=Role.CUSTOMER_SERVICE),
+        ground="h",
+        reason="不符合项未按期完成纠正",
+    )
+    page.reload()
+    assert card.get_attribute("data-state") == "suspended"
+    assert page.locator('[data-testid="suspended-notice"]').is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 360, f"{page.url} is {width}px wide on a 360px screen"
+    page.screenshot(path=str(ARTIFACTS / "certificate-verify-suspended-360.png"), full_page=True)
