@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from simple_history.models import HistoricalRecords
 
+from applications import permissions as application_permissions
 from applications.models import Application, Organization, Scheme, Site
 from cesi_cert import limits
 from cesi_cert.files import private_storage
@@ -152,6 +153,13 @@ _no_open_objection.message = _(
     "An objection to a team member is awaiting the certification body's answer; the plan can be "
     "accepted once it is decided."
 )
+
+
+def _report_not_yet_published(ev) -> bool:
+    return ev.report_published_at is None
+
+
+_report_not_yet_published.message = _("The report is already published to the organisation.")
 
 
 class Evaluation(ConcurrentTransitionMixin, models.Model):
@@ -438,6 +446,18 @@ class Evaluation(ConcurrentTransitionMixin, models.Model):
     def submit_report(self, *, by):
         """§3.3.2.2: the leader completes the report and sends it to the CB."""
         self.reported_at = timezone.now()
+
+    @transition(
+        field=state,
+        source=State.REPORTED,
+        target=State.REPORTED,
+        conditions=[_report_not_yet_published],
+        permission=lambda ev, user: application_permissions.can_review(user),
+    )
+    def publish_report(self, *, by):
+        """Documents reach the organisation only when published to it (SPEC "Rules that cut
+        across"): customer service sends the submitted report out."""
+        self.report_published_at = timezone.now()
 
     @transition(
         field=state,

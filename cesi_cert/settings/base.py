@@ -317,6 +317,7 @@ SPECTACULAR_SETTINGS = {
         "DocumentKindEnum": "applications.models.DocumentKind",
         "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
         "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
+        "CaseGroundEnum": "surveillance.models.Case.Ground",
         "SuspensionGroundEnum": "certificates.grounds.SuspensionGround",
         "WithdrawalGroundEnum": "certificates.grounds.WithdrawalGround",
     },

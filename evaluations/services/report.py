@@ -48,31 +48,24 @@ def queue_report_rendering(evaluation: Evaluation) -> None:
 
 
 @transaction.atomic
-def evaluation_publish_report(*, evaluation: Evaluation, by) -> Evaluation:
+def evaluation_publish_report(*, evaluation: Evaluation, by, reason: str = "") -> Evaluation:
     """Make the submitted report visible to the organisation (customer service sends it out,
-    as it publishes the CB's other documents); the organisation's members are notified."""
-    from django.utils import timezone
+    as it publishes the CB's other documents); the organisation's members are notified. A
+    transition of its own, so the log says who published it and when."""
     from django.utils.translation import gettext_lazy as _
 
     from applications import permissions as application_permissions
-    from cesi_cert.errors import conflict, forbidden
+    from cesi_cert.errors import forbidden
     from cesi_cert.notifications import notify
-    from cesi_cert.transitions import lock
+    from cesi_cert.transitions import begin, run_transition
 
     from .. import notices
     from ._common import notice_params, organization_members
 
     if not application_permissions.can_review(by):
         raise forbidden(_("Only customer service publishes reports to the organisation."))
-    ev = lock(evaluation)
-    if ev.state != Evaluation.State.REPORTED:
-        raise conflict(_("Only a submitted report can be published."))
-    if ev.report_published_at:
-        return ev
-    ev.report_published_at = timezone.now()
-    ev._history_user = by
-    ev._change_reason = "report published"
-    ev.save(update_fields=["report_published_at"])
+    ev = begin(evaluation, "publish_report", by)
+    run_transition(ev, "publish_report", by=by, reason=reason)
     notify(
         organization_members(ev),
         notices.REPORT_PUBLISHED,

@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from cesi_cert.errors import DomainError
 from evaluations.models import Evaluation, Nonconformity, TeamMember
 from evaluations.report import report_pdf
 from evaluations.tests.factories import auditor, contracted_evaluation
@@ -172,6 +173,13 @@ def test_the_organisation_reads_the_report_only_once_it_is_published(client, cs_
     client.post(publish)
     evaluation.refresh_from_db()
     assert evaluation.report_published_at is not None
+    from cesi_cert.models import TransitionLog
+
+    log = TransitionLog.objects.get(object_id=evaluation.pk, transition="publish_report")
+    assert log.actor == cs_staff  # who published it, in the log like every other step
+    with pytest.raises(DomainError) as again:
+        services.evaluation_publish_report(evaluation=evaluation, by=cs_staff)
+    assert again.value.code == DomainError.CONFLICT
     assert Notification.objects.filter(
         recipient=visit.applicant, kind="evaluation.report_published"
     ).exists()
