@@ -71,11 +71,13 @@ def connect_certificates() -> None:
     from cesi_cert import panels
     from cesi_cert.transitions import register_actions
 
+    from . import deadlines as certificate_deadlines
     from . import demo, selectors
     from .actions import CERTIFICATE_ACTIONS
     from .models import Certificate
 
     demo_registry.register("certificates", demo.seed, order=40)
+    certificate_deadlines.register_sweeps()
     register_actions(Certificate, CERTIFICATE_ACTIONS)
 
     # The application's progress bar goes on to "evaluated" and "certified".

@@ -25,6 +25,7 @@ from cesi_cert.notifications import notify
 from cesi_cert.transitions import SYSTEM, lock
 from evaluations.models import Evaluation
 
+from .. import deadlines as certificate_deadlines
 from .. import notices, permissions
 from ..models import Certificate, CertificateVersion, NumberCounter, SubCertificate
 
@@ -171,6 +172,7 @@ def _new_version(
     certificate._history_user = None if by is SYSTEM else by
     certificate._change_reason = kind
     certificate.save()
+    certificate_deadlines.track_certificate(certificate)
     queue_pdf_rendering(version)
     return version
 

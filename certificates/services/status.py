@@ -19,11 +19,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
+from cesi_cert import deadlines
 from cesi_cert.errors import conflict, forbidden, invalid
+from cesi_cert.models import Deadline
 from cesi_cert.notifications import notify
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import SYSTEM, begin, lock, run_transition
 
+from .. import deadlines as certificate_deadlines
 from .. import notices, permissions
 from ..grounds import ON_REQUEST, UNTIL_LICENCE_DECISION, SuspensionGround, WithdrawalGround
 from ..models import Certificate, StatusChange
@@ -143,6 +146,7 @@ def certificate_suspend(
         until_licence_decision=until_decision,
         reason=reason,
     )
+    certificate_deadlines.track_suspension(cert)
     _announce(change)
     return cert
 
@@ -155,6 +159,7 @@ def certificate_reinstate(*, certificate: Certificate, by, reason: str) -> Certi
     if not reason:
         raise invalid("reason", _("Say how the correction was verified (§5.1.4)."))
     run_transition(cert, "reinstate", by=by, reason=reason)
+    deadlines.close(cert, certificate_deadlines.SUSPENSION_END)
     change = _record(
         cert,
         StatusChange.Kind.REINSTATEMENT,
@@ -203,6 +208,7 @@ def certificate_withdraw(
             ),
         )
     run_transition(cert, "withdraw", by=by, reason=reason, ground=ground, on=on)
+    deadlines.close(cert, outcome=Deadline.Outcome.CANCELLED)  # nothing more is owed
     change = _record(
         cert,
         StatusChange.Kind.WITHDRAWAL,
@@ -223,6 +229,7 @@ def certificate_expire(*, certificate: Certificate, by=SYSTEM, reason: str = EXP
     if cert.state == Certificate.State.EXPIRED:
         return cert  # a second run of the sweep changes nothing
     run_transition(cert, "expire", by=by, reason=reason)
+    deadlines.close(cert)  # not renewed in time (§3.5)
     _record(
         cert,
         StatusChange.Kind.EXPIRY,
