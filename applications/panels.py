@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.panels import Panel, Place, register
 
 from . import selectors
+from .models import Scheme
 
 
 def _can_see_queue(user) -> bool:
@@ -12,6 +13,17 @@ def _can_see_queue(user) -> bool:
 
 
 def register_all() -> None:
+    register(
+        Panel(
+            key="applications.schemes",
+            place=Place.PUBLIC,
+            title=_("Certification schemes"),
+            template="applications/panels/schemes.html",
+            items=lambda user: Scheme.objects.filter(is_active=True),
+            order=50,
+            empty="",
+        )
+    )
     register(
         Panel(
             key="applications.invitations",

@@ -87,6 +87,16 @@ def connect_certificates() -> None:
 
     panels.register(
         panels.Panel(
+            key="certificates.lookup",
+            place=panels.Place.PUBLIC,
+            title=_("Verify a certificate"),
+            template="certificates/panels/lookup.html",
+            items=lambda user: [None],  # the search box itself; nothing to query
+            order=10,
+        )
+    )
+    panels.register(
+        panels.Panel(
             key="certificates.organization",
             place=panels.Place.PORTAL,
             title=_("Certificates"),

@@ -1,7 +1,7 @@
 """Home pages built from panels each app registers (ARCHITECTURE "The kernel's extension points").
 
-A home page belongs to a *place*: the applicant portal, the auditor workspace, the committee
-workspace or the admin. Each app registers, in ``AppConfig.ready()``, the panels it puts there::
+A home page belongs to a *place*: the public home, the applicant portal, the auditor workspace,
+the committee workspace or the admin. Each app registers, in ``AppConfig.ready()``, the panels it puts there::
 
     panels.register(Panel(
         key="evaluations.mine",
@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Place(models.TextChoices):
+    PUBLIC = "public", _("Public home")
     PORTAL = "portal", _("Applicant portal")
     AUDITOR = "auditor", _("Auditor workspace")
     COMMITTEE = "committee", _("Committee workspace")
