@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
         "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
         "CaseGroundEnum": "surveillance.models.Case.Ground",
+        "QualificationRoleEnum": "evaluations.models.QualificationRole",
+        "TeamRoleEnum": "evaluations.models.TeamMember.Role",
         "SuspensionGroundEnum": "certificates.grounds.SuspensionGround",
         "WithdrawalGroundEnum": "certificates.grounds.WithdrawalGround",
     },

@@ -1,6 +1,7 @@
 """The evaluations app's collections under /api/v1/ (SPEC "Public contract")."""
 
 from . import fieldwork, findings, planning
+from . import register as register_api
 
 
 def register(router):
@@ -9,3 +10,4 @@ def register(router):
     router.register("team-members", planning.TeamMemberViewSet, basename="team-member")
     findings.register(router)
     fieldwork.register(router)
+    register_api.register(router)
