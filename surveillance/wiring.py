@@ -25,6 +25,24 @@ def connect() -> None:
         services.LATE_SWEEP, due=services.notices_late_due, act=services.notice_mark_late
     )
 
+    # §3.4.2 surveillance cycles: a new certificate opens cycle 1, a grant on the cycle's
+    # surveillance evaluation satisfies it and opens the next; two sweeps (as the system) open
+    # the evaluation ahead of the cycle's end and mark an unsatisfied cycle missed.
+    from certificates import signals as certificate_signals
+
+    certificate_signals.certificate_issued.connect(
+        services.on_certificate_issued, dispatch_uid="surveillance.cycle_on_certificate_issued"
+    )
+    certificate_signals.decision_made.connect(
+        services.on_decision_made, dispatch_uid="surveillance.cycle_on_decision_made"
+    )
+    deadlines.register(
+        services.OPEN_SWEEP, due=services.cycles_to_evaluate, act=services.cycle_open_evaluation
+    )
+    deadlines.register(
+        services.MISSED_SWEEP, due=services.cycles_missed_due, act=services.cycle_close_missed
+    )
+
     # The portal home links to the notifications without a query of its own (the home's query
     # budget is fixed); what the organisation must notify shows in its deadlines panel.
     panels.register(
@@ -35,6 +53,17 @@ def connect() -> None:
             template="surveillance/panels/notices.html",
             items=lambda user: [True],
             order=40,
+        )
+    )
+    panels.register(
+        panels.Panel(
+            key="surveillance.cycles",
+            place=panels.Place.PORTAL,
+            title=_("Surveillance"),
+            template="surveillance/panels/cycles.html",
+            items=lambda user: selectors.cycles_for(user).order_by("-ends_on", "-pk")[:20],
+            order=42,
+            empty="",
         )
     )
     panels.register(
