@@ -280,6 +280,10 @@ class SurveillanceCycleAdmin(ServiceOnlyAdminMixin, SimpleHistoryAdmin):
         url = reverse("admin:certificates_certificate_change", args=[cycle.certificate_id])
         return format_html('<a href="{}">{}</a>', url, cycle.certificate.number)
 
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, cycle):
+        return cycle.overdue
+
     @admin.display(description=_("surveillance evaluation"))
     def evaluation_link(self, cycle):
         if not cycle.evaluation_id:

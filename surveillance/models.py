@@ -393,6 +393,11 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.decision_reason = decision_reason
 
 
+def _system_only(cycle, user) -> bool:
+    """No person runs a cycle's transitions (403): the system does, from a sweep or an event."""
+    return False
+
+
 class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
     """One 12-month surveillance cycle of a certificate (§3.4.2): counted in calendar months
     from the first issue date; the surveillance evaluation of the cycle is opened ahead of its
@@ -460,14 +465,14 @@ class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
 
     # --- transitions (pure; the system's only) -----------------------------------------------
 
-    @transition(field=state, source=State.OPEN, target=State.SATISFIED)
+    @transition(field=state, source=State.OPEN, target=State.SATISFIED, permission=_system_only)
     def satisfy(self, *, by, on):
         self.closed_on = on
 
-    @transition(field=state, source=State.OPEN, target=State.MISSED)
+    @transition(field=state, source=State.OPEN, target=State.MISSED, permission=_system_only)
     def miss(self, *, by, on):
         self.closed_on = on
 
-    @transition(field=state, source=State.OPEN, target=State.CANCELLED)
+    @transition(field=state, source=State.OPEN, target=State.CANCELLED, permission=_system_only)
     def cancel(self, *, by, on):
         self.closed_on = on

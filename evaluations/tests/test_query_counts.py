@@ -14,6 +14,9 @@ from cesi_cert.roles import Role
 from evaluations.tests.factories import many_evaluations
 
 MAX_QUERIES = 12
+#: The portal home also lists the organisation's surveillance cycles (§3.4.2): one query more,
+#: the same with 3 or 12 rows.
+EXTRA = {"/portal/": 1}
 
 # (label, who asks, url)
 PAGES = [
@@ -76,7 +79,7 @@ def test_a_list_page_costs_the_same_with_3_and_with_12_evaluations(who, url):
     more = count_queries(client, url)
 
     assert few == more, f"{url}: {few} queries with 3 evaluations, {more} with 12 (an N+1)"
-    assert more <= MAX_QUERIES, f"{url}: {more} queries"
+    assert more <= MAX_QUERIES + EXTRA.get(url, 0), f"{url}: {more} queries"
 
 
 @pytest.mark.django_db

@@ -190,3 +190,46 @@ def test_cycles_api_scoping_and_portal_panel(client, django_capture_on_commit_ca
     client.force_login(owner)
     page = client.get(reverse("portal:home")).content.decode()
     assert 'data-testid="surveillance-cycles"' in page and "2027-04-19" in page
+
+
+@pytest.mark.django_db
+def test_s3_4_2_no_person_runs_a_cycle_transition(django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    from certificates.tests.factories import staff
+    from cesi_cert.errors import DomainError
+    from cesi_cert.transitions import run_transition
+
+    with at("2026-04-20T02:00"):
+        certificate = _issue(django_capture_on_commit_callbacks)
+    cycle = SurveillanceCycle.objects.get(certificate=certificate)
+    with pytest.raises(DomainError) as refused, transaction.atomic():
+        run_transition(cycle, "satisfy", by=staff("kefu-x"), on=datetime.date(2026, 5, 1))
+    assert refused.value.code == DomainError.FORBIDDEN
+    cycle.refresh_from_db()
+    assert cycle.state == SurveillanceCycle.State.OPEN
+
+
+@pytest.mark.django_db
+def test_staff_read_cycles_in_the_admin_with_the_overdue_filter(
+    client, django_capture_on_commit_callbacks
+):
+    from applications.tests.factories import UserFactory
+    from cesi_cert.roles import Role
+
+    with at("2026-04-20T02:00"):
+        certificate = _issue(django_capture_on_commit_callbacks)
+    cycle = SurveillanceCycle.objects.get(certificate=certificate)
+    person = UserFactory(role=Role.CERTIFICATION_BUSINESS)
+    url = reverse("admin:surveillance_surveillancecycle_changelist")
+    with at("2027-05-01T02:00"):  # cycle 1 ended, the sweep has not run yet
+        client.force_login(person)
+        overdue = client.get(url, {"overdue": "yes"})
+        not_overdue = client.get(url, {"overdue": "no"})
+    assert overdue.status_code == 200 and overdue.context["cl"].result_count == 1
+    assert not_overdue.context["cl"].result_count == 0
+    page = client.get(
+        reverse("admin:surveillance_surveillancecycle_change", args=[cycle.pk])
+    ).content.decode()
+    assert certificate.number in page
+    assert client.post(url + "add/").status_code == 403  # read only
