@@ -5,3 +5,7 @@ from cesi_cert.events import Event
 #: The technical committee made a decision (granted or refused, §3.3). Sent with ``decision``;
 #: a grant is where certificate issuing and surveillance cycles start.
 decision_made = Event("certificates.decision_made")
+
+#: A new certificate was issued (§3.3, §4.1) — not a renewal or a reissue of an existing one.
+#: Sent with ``certificate``; surveillance opens the certificate's first cycle (§3.4.2).
+certificate_issued = Event("certificates.certificate_issued")

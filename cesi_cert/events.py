@@ -15,6 +15,7 @@ Events sent today (the README's developer section lists them too):
 ``applications.signals.application_withdrawn``  sender ``Application``; ``application``, ``by``
 ``evaluations.signals.report_submitted``  sender ``Evaluation``; ``evaluation``
 ``certificates.signals.decision_made``  sender ``Decision``; ``decision``
+``certificates.signals.certificate_issued``  sender ``Certificate``; ``certificate`` (new only)
 ======================================  ==========================================
 """
 

@@ -9,6 +9,11 @@ EVALUATION_OPENED = NoticeKind(
     subject=_("Evaluation %(ref)s to plan"),
     body=_("Contract %(contract)s is signed: evaluation %(ref)s of %(org)s is ready for planning."),
 )
+SURVEILLANCE_OPENED = NoticeKind(
+    "evaluation.surveillance_opened",
+    subject=_("Surveillance evaluation %(ref)s to plan"),
+    body=_("Surveillance evaluation %(ref)s of %(org)s is ready for planning (§3.4.2)."),
+)
 PLAN_NOTIFIED = NoticeKind(
     "evaluation.plan_notified",
     subject=_("Evaluation plan %(ref)s"),

@@ -24,7 +24,7 @@ from cesi_cert.forms import add_domain_errors
 from . import permissions, services
 from .actions import CASE_ACTIONS, NOTICE_ACTIONS
 from .forms import CaseOpenForm, NoticeOpenForm
-from .models import Case, NoticeAttachment, OrganizationNotice
+from .models import Case, NoticeAttachment, OrganizationNotice, SurveillanceCycle
 
 
 class OpenViewMixin:
@@ -227,3 +227,66 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
             return "—"
         url = reverse("admin:surveillance_organizationnotice_change", args=[case.notice_id])
         return format_html('<a href="{}">{}</a>', url, case.notice.reference)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue")), ("no", _("Not overdue"))]
+
+    def queryset(self, request, queryset):
+        from django.utils import timezone
+
+        overdue = {"state": SurveillanceCycle.State.OPEN, "ends_on__lt": timezone.localdate()}
+        if self.value() == "yes":
+            return queryset.filter(**overdue)
+        if self.value() == "no":
+            return queryset.exclude(**overdue)
+        return queryset
+
+
+@admin.register(SurveillanceCycle)
+class SurveillanceCycleAdmin(ServiceOnlyAdminMixin, SimpleHistoryAdmin):
+    """§3.4.2: read only — cycles change by the system (the issue, the sweeps, the grant)."""
+
+    view_on_site = False
+    list_display = (
+        "certificate_link",
+        "number",
+        "starts_on",
+        "ends_on",
+        "state",
+        "evaluation_link",
+    )
+    list_filter = ("state", OverdueFilter)
+    search_fields = ("certificate__number", "certificate__organization_name")
+    list_select_related = ("certificate", "evaluation")
+    fields = (
+        "certificate_link",
+        "number",
+        "starts_on",
+        "ends_on",
+        "state",
+        "evaluation_link",
+        "closed_on",
+        "created_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("certificate"), ordering="certificate__number")
+    def certificate_link(self, cycle):
+        url = reverse("admin:certificates_certificate_change", args=[cycle.certificate_id])
+        return format_html('<a href="{}">{}</a>', url, cycle.certificate.number)
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def is_overdue(self, cycle):
+        return cycle.overdue
+
+    @admin.display(description=_("surveillance evaluation"))
+    def evaluation_link(self, cycle):
+        if not cycle.evaluation_id:
+            return "—"
+        url = reverse("admin:evaluations_evaluation_change", args=[cycle.evaluation_id])
+        return format_html('<a href="{}">{}</a>', url, cycle.evaluation.reference)

@@ -26,7 +26,7 @@ from cesi_cert.limits import NOTE
 
 from . import permissions, selectors, services
 from .actions import CASE_ACTIONS, NOTICE_ACTIONS
-from .models import Case, OrganizationNotice
+from .models import Case, OrganizationNotice, SurveillanceCycle
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -178,6 +178,43 @@ class CaseViewSet(
         return self.output(case, status_code=status.HTTP_201_CREATED)
 
 
+class SurveillanceCycleSerializer(serializers.ModelSerializer):
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True)
+    evaluation_reference = serializers.CharField(
+        source="evaluation.reference", read_only=True, default=None, allow_null=True
+    )
+
+    class Meta:
+        model = SurveillanceCycle
+        fields = [
+            "id",
+            "certificate",
+            "certificate_number",
+            "number",
+            "starts_on",
+            "ends_on",
+            "state",
+            "evaluation",
+            "evaluation_reference",
+            "closed_on",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(list=extend_schema(responses=list_responses(SurveillanceCycleSerializer)))
+class SurveillanceCycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet):
+    """§3.4.2 surveillance cycles, read only: an organisation's members see its certificates'
+    cycles (another's is a 404), staff see all. The system changes them."""
+
+    serializer_class = SurveillanceCycleSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return SurveillanceCycle.objects.none()
+        return selectors.cycles_for(self.request.user).order_by("ends_on", "pk")
+
+
 def register(router):
     router.register("incidents", IncidentViewSet, basename="incident")
     router.register("cases", CaseViewSet, basename="case")
+    router.register("surveillance-cycles", SurveillanceCycleViewSet, basename="surveillance-cycle")

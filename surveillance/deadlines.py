@@ -58,3 +58,28 @@ def due_moment(kind: str, occurred_at, *, special_reason: str = ""):
 
 def decision_due(received_at):
     return received_at + timedelta(days=settings.INCIDENT_DECISION_DAYS)
+
+
+#: An open surveillance cycle: its surveillance is due by the cycle's end (§3.4.2); the
+#: organisation sees it, 认证业务部 follows it, both are reminded 60 days before.
+CYCLE_DUE = DeadlineKind(
+    "surveillance.cycle_due",
+    _("Surveillance of cycle %(number)s of certificate %(certificate)s due by %(until)s"),
+    owner=Role.CERTIFICATION_BUSINESS,
+    remind_before=timedelta(days=60),
+    organization_recipients=_members,
+)
+
+
+def cycle_bounds(first_issued_on, number: int):
+    """Cycle ``number`` (1, 2, …): 12 calendar months from the first issue date (§3.4.2), the
+    last day included (issued 2026-04-20 → cycle 1 is 2026-04-20 … 2027-04-19)."""
+    starts_on = first_issued_on + relativedelta(months=12 * (number - 1))
+    ends_on = first_issued_on + relativedelta(months=12 * number) - timedelta(days=1)
+    return starts_on, ends_on
+
+
+def combined_with_recertification(ends_on, expires_on) -> bool:
+    """§7.2 e: the last cycle before expiry is covered by the recertification evaluation, so no
+    surveillance is opened for a cycle ending on or after the expiry minus 3 months."""
+    return ends_on >= expires_on - relativedelta(months=3)

@@ -391,3 +391,88 @@ class Case(ConcurrentTransitionMixin, models.Model):
         self.decided_by = by
         self.decided_at = decided_at
         self.decision_reason = decision_reason
+
+
+def _system_only(cycle, user) -> bool:
+    """No person runs a cycle's transitions (403): the system does, from a sweep or an event."""
+    return False
+
+
+class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
+    """One 12-month surveillance cycle of a certificate (§3.4.2): counted in calendar months
+    from the first issue date; the surveillance evaluation of the cycle is opened ahead of its
+    end by a sweep, and a granted decision on it satisfies the cycle.
+
+    The last cycle before expiry is not a surveillance: it is combined with the
+    recertification (§7.2 e), so no cycle ending on or after the expiry minus 3 months is
+    created (see :func:`surveillance.services.cycles.cycle_ensure`).
+
+    Every transition is the system's (a sweep or an event); nobody acts on a cycle by hand.
+    """
+
+    class State(models.TextChoices):
+        OPEN = "open", pgettext_lazy("cycle state", "Open")
+        SATISFIED = "satisfied", _("Satisfied")
+        MISSED = "missed", _("Missed")
+        CANCELLED = "cancelled", pgettext_lazy("cycle state", "Cancelled")
+
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        related_name="surveillance_cycles",
+    )
+    number = models.PositiveSmallIntegerField(_("cycle"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("due by"), db_index=True)
+    evaluation = models.ForeignKey(
+        "evaluations.Evaluation",
+        verbose_name=_("surveillance evaluation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveillance_cycles",
+    )
+    state = FSMField(
+        _("state"), default=State.OPEN, choices=State.choices, protected=True, db_index=True
+    )
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["created_at"])
+
+    class Meta:
+        verbose_name = _("surveillance cycle")
+        verbose_name_plural = _("surveillance cycles")
+        ordering = ["certificate_id", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "number"], name="one_cycle_per_certificate_and_number"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="cycle_ends_after_it_starts"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id} #{self.number}"
+
+    @property
+    def overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.state == self.State.OPEN and self.ends_on < timezone.localdate()
+
+    # --- transitions (pure; the system's only) -----------------------------------------------
+
+    @transition(field=state, source=State.OPEN, target=State.SATISFIED, permission=_system_only)
+    def satisfy(self, *, by, on):
+        self.closed_on = on
+
+    @transition(field=state, source=State.OPEN, target=State.MISSED, permission=_system_only)
+    def miss(self, *, by, on):
+        self.closed_on = on
+
+    @transition(field=state, source=State.OPEN, target=State.CANCELLED, permission=_system_only)
+    def cancel(self, *, by, on):
+        self.closed_on = on

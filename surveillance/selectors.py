@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from applications.models import Membership
 
 from . import permissions
-from .models import Case, NoticeAttachment, OrganizationNotice
+from .models import Case, NoticeAttachment, OrganizationNotice, SurveillanceCycle
 
 
 def notices_for(user) -> QuerySet[OrganizationNotice]:
@@ -33,3 +33,15 @@ def cases_for(user) -> QuerySet[Case]:
 
 def cases_to_decide(user) -> QuerySet[Case]:
     return cases_for(user).filter(state=Case.State.OPEN).order_by("created_at", "pk")
+
+
+def cycles_for(user) -> QuerySet[SurveillanceCycle]:
+    """Every surveillance cycle for CB staff; those of their organisations' certificates for
+    members (§3.4.2); nothing for anyone else."""
+    qs = SurveillanceCycle.objects.select_related("certificate", "evaluation")
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(certificate__organization__in=mine)

@@ -25,8 +25,27 @@ def connect() -> None:
         services.LATE_SWEEP, due=services.notices_late_due, act=services.notice_mark_late
     )
 
+    # §3.4.2 surveillance cycles: a new certificate opens cycle 1, a grant on the cycle's
+    # surveillance evaluation satisfies it and opens the next; two sweeps (as the system) open
+    # the evaluation ahead of the cycle's end and mark an unsatisfied cycle missed.
+    from certificates import signals as certificate_signals
+
+    certificate_signals.certificate_issued.connect(
+        services.on_certificate_issued, dispatch_uid="surveillance.cycle_on_certificate_issued"
+    )
+    certificate_signals.decision_made.connect(
+        services.on_decision_made, dispatch_uid="surveillance.cycle_on_decision_made"
+    )
+    deadlines.register(
+        services.OPEN_SWEEP, due=services.cycles_to_evaluate, act=services.cycle_open_evaluation
+    )
+    deadlines.register(
+        services.MISSED_SWEEP, due=services.cycles_missed_due, act=services.cycle_close_missed
+    )
+
     # The portal home links to the notifications without a query of its own (the home's query
-    # budget is fixed); what the organisation must notify shows in its deadlines panel.
+    # budget is fixed); what the organisation must notify, and each open surveillance cycle
+    # ("surveillance of cycle N due by …"), show in its deadlines panel.
     panels.register(
         panels.Panel(
             key="surveillance.notices",

@@ -20,13 +20,14 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Site
 from applications.notices import org_name
+from cesi_cert import events
 from cesi_cert.errors import conflict, forbidden, invalid
 from cesi_cert.notifications import notify
 from cesi_cert.transitions import SYSTEM, lock
 from evaluations.models import Evaluation
 
 from .. import deadlines as certificate_deadlines
-from .. import notices, permissions
+from .. import notices, permissions, signals
 from ..models import Certificate, CertificateVersion, NumberCounter, SubCertificate
 
 log = logging.getLogger(__name__)
@@ -235,6 +236,7 @@ def certificate_issue(
     scope = app.scope if app else ""
     expires_on = validity_end(ev.scheme, issued_on)
     certificate = None
+    new = False
     if ev.kind == Evaluation.Kind.RECERTIFICATION:
         found = _renewed_certificate(ev)
         certificate = lock(found) if found else None
@@ -255,6 +257,7 @@ def certificate_issue(
         certificate._history_user = None if by is SYSTEM else by
         certificate._change_reason = reason[:100] or "issue"
         certificate.save()
+        new = True
     version = _new_version(
         certificate,
         kind=kind,
@@ -278,6 +281,10 @@ def certificate_issue(
         },
         link=certificate.get_absolute_url(),
     )
+    if new:
+        events.send_on_commit(
+            signals.certificate_issued, sender=Certificate, certificate=certificate
+        )
     return certificate
 
 

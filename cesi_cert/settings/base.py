@@ -169,6 +169,8 @@ CHANGE_NOTIFY_MONTHS = env.int("CHANGE_NOTIFY_MONTHS", default=1)
 # Our own service level, not the seed's: customer service decides on a notification within
 # this many days of receiving it (§3.4.3 "赛西认证根据情况决定").
 INCIDENT_DECISION_DAYS = env.int("INCIDENT_DECISION_DAYS", default=10)
+# §3.4.2: the surveillance evaluation of a cycle is opened this many days before the cycle ends.
+SURVEILLANCE_OPEN_AHEAD_DAYS = env.int("SURVEILLANCE_OPEN_AHEAD_DAYS", default=90)
 # --- certificates (§4.1, §5) -----------------------------------------------------------------
 # Validity of a certificate when its scheme says nothing else (附录 2: three years).
 CERTIFICATE_VALIDITY_YEARS = env.int("CERTIFICATE_VALIDITY_YEARS", default=3)

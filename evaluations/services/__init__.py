@@ -24,6 +24,7 @@ from .fieldwork import (
 from .lifecycle import (
     evaluation_cancel,
     evaluation_open_for_application,
+    evaluation_open_for_surveillance,
     on_contract_signed,
 )
 from .planning import (
@@ -65,6 +66,7 @@ __all__ = [
     "nonconformity_verify",
     "evaluation_cancel",
     "evaluation_open_for_application",
+    "evaluation_open_for_surveillance",
     "on_contract_signed",
     "evaluation_accept_plan",
     "evaluation_notify_plan",

@@ -17,7 +17,7 @@ from cesi_cert.errors import invalid
 from cesi_cert.notifications import notify
 from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
-from cesi_cert.transitions import begin, run_transition
+from cesi_cert.transitions import SYSTEM, begin, run_transition
 
 from .. import deadlines as evaluation_deadlines
 from .. import notices
@@ -73,6 +73,36 @@ def evaluation_open_for_application(*, application: Application) -> Evaluation |
         users_with_role(Role.CERTIFICATION_BUSINESS),
         notices.EVALUATION_OPENED,
         params=notice_params(evaluation, contract=contract.number if contract else ""),
+        link=reverse("admin:evaluations_evaluation_change", args=[evaluation.pk]),
+    )
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_open_for_surveillance(*, organization, scheme, sites, by, reason: str) -> Evaluation:
+    """Open a surveillance evaluation of a certified organisation, for planning (§3.4.2).
+
+    The surveillance app's sweep calls it as the system (``by=SYSTEM``, ``reason`` naming the
+    sweep) and keeps the link on its cycle, which is what makes a second run open nothing.
+    """
+    if not (reason or "").strip():
+        raise invalid("reason", _("Say why the evaluation is opened."))
+    evaluation = Evaluation(
+        organization=organization,
+        scheme=scheme,
+        kind=Evaluation.Kind.SURVEILLANCE,
+        reference=f"tmp-{uuid.uuid4().hex[:16]}",
+    )
+    evaluation._history_user = None if by is SYSTEM else by
+    evaluation._change_reason = reason[:100]
+    evaluation.save()
+    assign_year_reference(evaluation, "EV")
+    evaluation.sites.set(sites)
+    activities_ensure_required(evaluation=evaluation)
+    notify(
+        users_with_role(Role.CERTIFICATION_BUSINESS),
+        notices.SURVEILLANCE_OPENED,
+        params=notice_params(evaluation),
         link=reverse("admin:evaluations_evaluation_change", args=[evaluation.pk]),
     )
     return evaluation

@@ -1,6 +1,17 @@
 """Every action on notifications and cases: the only writers of their state (STYLE §3)."""
 
 from .cases import case_accept, case_dismiss, case_open
+from .cycles import (
+    MISSED_SWEEP,
+    OPEN_SWEEP,
+    cycle_close_missed,
+    cycle_ensure,
+    cycle_open_evaluation,
+    cycles_missed_due,
+    cycles_to_evaluate,
+    on_certificate_issued,
+    on_decision_made,
+)
 from .incidents import (
     LATE_SWEEP,
     notice_decide,
@@ -14,6 +25,15 @@ from .incidents import (
 
 __all__ = [
     "LATE_SWEEP",
+    "MISSED_SWEEP",
+    "OPEN_SWEEP",
+    "cycle_close_missed",
+    "cycle_ensure",
+    "cycle_open_evaluation",
+    "cycles_missed_due",
+    "cycles_to_evaluate",
+    "on_certificate_issued",
+    "on_decision_made",
     "case_accept",
     "case_dismiss",
     "case_open",
