@@ -163,3 +163,17 @@ def application_work_queue(user, *, limit: int = 30) -> dict:
             state=Application.State.CHANGES_REQUESTED
         ).count(),
     }
+
+
+def organization_members(organization):
+    """Active users acting for ``organization`` (an instance or its id): the recipients of a
+    notice to the organisation, in every app."""
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(memberships__organization=organization, is_active=True)
+
+
+def deadline_organization_members(deadline):
+    """``DeadlineKind.organization_recipients`` for any app: the members of the deadline's
+    organisation."""
+    return organization_members(deadline.organization_id)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
+from applications.selectors import deadline_organization_members
 from cesi_cert import deadlines
 from cesi_cert.roles import Role
 
@@ -41,21 +42,13 @@ def track_decision(decision) -> None:
     )
 
 
-def _organization_members(deadline):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(
-        memberships__organization_id=deadline.organization_id, is_active=True
-    )
-
-
 # §3.5: the recertification window opens 3 months before expiry; the reminder marks it.
 CERTIFICATE_EXPIRY = deadlines.DeadlineKind(
     "certificates.expiry",
     _("Certificate %(number)s expires: apply for recertification before %(until)s"),
     owner=Role.CUSTOMER_SERVICE,
     remind_before=relativedelta(months=3),
-    organization_recipients=_organization_members,
+    organization_recipients=deadline_organization_members,
 )
 # §5.1.3–§5.1.4: at the end of the suspension without reinstatement the certificate is withdrawn;
 # staff and the organisation are reminded 14 days before.
@@ -64,7 +57,7 @@ SUSPENSION_END = deadlines.DeadlineKind(
     _("Certificate %(number)s is suspended until %(until)s: correct and be reinstated by then"),
     owner=Role.CERTIFICATION_BUSINESS,
     remind_before=timedelta(days=14),
-    organization_recipients=_organization_members,
+    organization_recipients=deadline_organization_members,
 )
 
 

@@ -6,27 +6,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
+from applications.selectors import deadline_organization_members
 from cesi_cert import deadlines
 from cesi_cert.roles import Role
-
-
-def _organization_members(deadline):
-    return get_user_model().objects.filter(
-        memberships__organization_id=deadline.organization_id, is_active=True
-    )
-
 
 NONCONFORMITY_ANSWER = deadlines.DeadlineKind(
     "evaluations.nonconformity_answer",
     _("Answer nonconformity %(number)s of evaluation %(ref)s (%(org)s)"),
     owner=Role.CERTIFICATION_BUSINESS,
     remind_before=timedelta(days=7),
-    organization_recipients=_organization_members,
+    organization_recipients=deadline_organization_members,
 )
 SUBCONTRACT_REPORT = deadlines.DeadlineKind(
     "evaluations.subcontract_report",

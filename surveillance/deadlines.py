@@ -7,19 +7,12 @@ from datetime import timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.selectors import deadline_organization_members
 from cesi_cert.deadlines import DeadlineKind
 from cesi_cert.roles import Role
-
-
-def _members(deadline):
-    return get_user_model().objects.filter(
-        memberships__organization_id=deadline.organization_id, is_active=True
-    )
-
 
 #: A notification the CB opened: the organisation must notify it by its due moment (§3.4.3).
 NOTIFY_BY = DeadlineKind(
@@ -27,7 +20,7 @@ NOTIFY_BY = DeadlineKind(
     _("Notify the certification body of %(what)s (%(ref)s)"),
     owner=Role.CUSTOMER_SERVICE,
     remind_before=timedelta(hours=24),
-    organization_recipients=_members,
+    organization_recipients=deadline_organization_members,
 )
 #: A notification received: customer service decides on it (internal).
 DECIDE_BY = DeadlineKind(
@@ -67,7 +60,7 @@ CYCLE_DUE = DeadlineKind(
     _("Surveillance of cycle %(number)s of certificate %(certificate)s due by %(until)s"),
     owner=Role.CERTIFICATION_BUSINESS,
     remind_before=timedelta(days=60),
-    organization_recipients=_members,
+    organization_recipients=deadline_organization_members,
 )
 
 

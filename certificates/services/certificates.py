@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import Site
 from applications.notices import org_name
+from applications.selectors import organization_members
 from cesi_cert import events
 from cesi_cert.errors import conflict, forbidden, invalid
 from cesi_cert.notifications import notify
@@ -178,12 +179,6 @@ def _new_version(
     return version
 
 
-def _members(organization):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(memberships__organization=organization, is_active=True)
-
-
 def _renewed_certificate(evaluation: Evaluation) -> Certificate | None:
     """The valid certificate a recertification renews (§3.5): the one the application names, or
     the organisation's valid one of the scheme."""
@@ -271,7 +266,7 @@ def certificate_issue(
         evaluation=ev,
     )
     notify(
-        _members(certificate.organization),
+        organization_members(certificate.organization),
         notices.CERTIFICATE_ISSUED,
         params={
             "number": certificate.number,
@@ -358,7 +353,7 @@ def certificate_reissue(
         expires_on=cert.expires_on,
     )
     notify(
-        _members(cert.organization),
+        organization_members(cert.organization),
         notices.CERTIFICATE_REISSUED,
         params={
             "number": cert.number,

@@ -23,6 +23,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
+from applications.selectors import organization_members
 from cesi_cert import deadlines, events
 from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid
@@ -378,9 +379,7 @@ def decision_send_refusal_notice(*, decision: Decision, by, reasons: str) -> Dec
     locked._history_user = by
     locked._change_reason = "refusal notice rendered"
     locked.save(update_fields=["refusal_notice_pdf"])
-    members = get_user_model().objects.filter(
-        memberships__organization=locked.organization, is_active=True
-    )
+    members = organization_members(locked.organization)
     # In the inbox now; by e-mail after commit, each with the PDF attached (not the plain
     # notice e-mail, which would say the same without it).
     rows = notify(

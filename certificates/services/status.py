@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
+from applications.selectors import organization_members
 from cesi_cert import deadlines
 from cesi_cert.errors import conflict, forbidden, invalid
 from cesi_cert.models import Deadline
@@ -73,12 +74,9 @@ _CONSEQUENCES = {
 def _announce(change: StatusChange) -> None:
     """The "服务认证证书和标志变化通知": inbox and e-mail to the organisation's members and the
     CB's staff; the PDF is rendered after the commit."""
-    from django.contrib.auth import get_user_model
 
     cert = change.certificate
-    members = get_user_model().objects.filter(
-        memberships__organization=cert.organization, is_active=True
-    )
+    members = organization_members(cert.organization)
     ground = change.ground_label()
     params = {
         "number": cert.number,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 
+from applications import selectors
 from applications.notices import org_name
 
 
@@ -14,9 +15,7 @@ def team_people(evaluation):
 
 
 def organization_members(evaluation):
-    return get_user_model().objects.filter(
-        memberships__organization=evaluation.organization, is_active=True
-    )
+    return selectors.organization_members(evaluation.organization_id)
 
 
 def notice_params(evaluation, **more) -> dict:

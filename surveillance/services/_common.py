@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from applications.notices import org_name
+from applications.selectors import organization_members
 from cesi_cert.notifications import bilingual
 
 
 def members_of(organization):
-    return get_user_model().objects.filter(memberships__organization=organization, is_active=True)
+    return organization_members(organization)
 
 
 def choice_param(obj, field: str) -> dict:
