@@ -10,6 +10,7 @@ from .cycles import (
     cycles_missed_due,
     cycles_to_evaluate,
     on_certificate_issued,
+    on_certificate_renewed,
     on_decision_made,
 )
 from .incidents import (
@@ -33,6 +34,7 @@ __all__ = [
     "cycles_missed_due",
     "cycles_to_evaluate",
     "on_certificate_issued",
+    "on_certificate_renewed",
     "on_decision_made",
     "case_accept",
     "case_dismiss",
