@@ -91,3 +91,26 @@ def test_s3_5_a_granted_recertification_extends_from_the_old_expiry_and_restarts
         call_command("run_deadlines")
     renewed.refresh_from_db()
     assert renewed.state == "active"
+
+
+@pytest.mark.django_db
+def test_s3_5_the_certificate_page_opens_the_recertification_application_preselected(client):
+    from applications.tests.factories import applicant_of
+
+    with at("2026-04-20T02:00"):
+        certificate = issued_certificate()
+    member = applicant_of(certificate.organization, username="lin-recert")
+    with at("2028-12-01T02:00"):  # before the window: the date it opens is said
+        client.force_login(member)
+        page = client.get(certificate.get_absolute_url()).content.decode()
+        assert 'data-testid="apply-recertification"' not in page
+        assert "2029-01-19" in page
+    with at("2029-02-01T02:00"):
+        client.force_login(member)
+        page = client.get(certificate.get_absolute_url()).content.decode()
+        assert 'data-testid="recertification-window"' in page
+        link = page.split('data-testid="apply-recertification"')[0].rsplit('href="', 1)[1]
+        form = client.get(link.split('"')[0].replace("&amp;", "&")).context["form"]
+    assert form.initial["kind"] == "recertification"
+    assert form.initial["certificate"] == certificate.pk
+    assert form.initial["scheme"] == certificate.scheme_id
