@@ -191,7 +191,9 @@ class _CertificateScopedForm(forms.Form):
         qs = certificates if certificates is not None else Certificate.objects.none()
         self.fields["certificate"].queryset = qs
         if "removed_sites" in self.fields:
-            self.fields["removed_sites"].queryset = sites if sites is not None else Site.objects.none()
+            self.fields["removed_sites"].queryset = (
+                sites if sites is not None else Site.objects.none()
+            )
 
 
 class ChangeRequestForm(_CertificateScopedForm):

@@ -83,9 +83,7 @@ class ChangeRequest(ConcurrentTransitionMixin, models.Model):
     new_address_zh = models.CharField(_("new address (Chinese)"), max_length=300, blank=True)
     new_address_en = models.CharField(_("new address (English)"), max_length=300, blank=True)
     new_level = models.CharField(_("new level"), max_length=32, blank=True)
-    new_scope = models.TextField(
-        _("new scope"), blank=True, **limits.bounded_text(limits.SCOPE)
-    )
+    new_scope = models.TextField(_("new scope"), blank=True, **limits.bounded_text(limits.SCOPE))
     methods = models.JSONField(_("evaluation methods"), default=list, blank=True)
     state = FSMField(
         _("state"), default=State.SUBMITTED, choices=State.choices, protected=True, db_index=True

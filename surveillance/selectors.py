@@ -102,9 +102,7 @@ def changeable_certificates(user):
     if not getattr(user, "is_authenticated", False):
         return Certificate.objects.none()
     return (
-        Certificate.objects.filter(
-            organization__in=_mine(user), state__in=Certificate.HELD_STATES
-        )
+        Certificate.objects.filter(organization__in=_mine(user), state__in=Certificate.HELD_STATES)
         .select_related("organization", "current_version")
         .order_by("number")
     )

@@ -127,7 +127,9 @@ def change_request_detail(request, pk):
             "object": cr,
             "cr": cr,
             "steps": _steps(
-                cr, list(ChangeRequest.STEPS), (ChangeRequest.State.REJECTED, ChangeRequest.State.WITHDRAWN)
+                cr,
+                list(ChangeRequest.STEPS),
+                (ChangeRequest.State.REJECTED, ChangeRequest.State.WITHDRAWN),
             ),
             "actions": actions_for(cr).available(cr, request.user),
             "action_url": "portal:change_request_action",

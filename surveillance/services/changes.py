@@ -217,7 +217,12 @@ def change_request_submit(
     _check_request(certificate, kind, description, values, scope_change)
     checked = check_all(attachments)
     relevant = {
-        ChangeRequest.Kind.NAME_ADDRESS: ("new_name_zh", "new_name_en", "new_address_zh", "new_address_en"),
+        ChangeRequest.Kind.NAME_ADDRESS: (
+            "new_name_zh",
+            "new_name_en",
+            "new_address_zh",
+            "new_address_en",
+        ),
         ChangeRequest.Kind.SCOPE: ("new_scope",),
         ChangeRequest.Kind.LEVEL: ("new_level",),
         ChangeRequest.Kind.CAPABILITY: ("new_scope",),
@@ -289,9 +294,7 @@ def change_request_evaluate(*, change_request, by, methods, reason: str = "") ->
         reason=f"§3.4.4 {locked.reference}",
         kind=Evaluation.Kind.CHANGE,
     )
-    run_transition(
-        locked, "evaluate", by=by, reason=reason, methods=chosen, evaluation=evaluation
-    )
+    run_transition(locked, "evaluate", by=by, reason=reason, methods=chosen, evaluation=evaluation)
     _tell_organization(locked, note=", ".join(locked.methods_display()))
     return locked
 
@@ -503,7 +506,9 @@ def _new_reduction(certificate, by, condition, reason, removed_sites, new_scope,
         requested_by=by,
     )
     reduction._history_user = by
-    reduction.full_clean(exclude=["reference", "certificate", "organization", "requested_by", "state"])
+    reduction.full_clean(
+        exclude=["reference", "certificate", "organization", "requested_by", "state"]
+    )
     reduction.save()
     assign_year_reference(reduction, "SR")
     reduction.removed_sites.set(removed_sites)

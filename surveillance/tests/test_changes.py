@@ -19,7 +19,6 @@ from cesi_cert.models import Notification
 from cesi_cert.roles import Role
 from evaluations.models import ConflictDeclaration, Evaluation
 from surveillance import services
-from surveillance.models import ChangeRequest, ScopeReduction
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +40,11 @@ def business():
 
 def _submit(cert, member, kind, **more):
     return services.change_request_submit(
-        certificate=cert, by=member, kind=kind, description=more.pop("description", "变更说明"), **more
+        certificate=cert,
+        by=member,
+        kind=kind,
+        description=more.pop("description", "变更说明"),
+        **more,
     )
 
 
@@ -54,9 +57,7 @@ def _versions(cert):
 
 
 def test_s3_4_4_kind_1_name_change_updates_the_organisation_and_reissues(cert, member, business):
-    cr = _submit(
-        cert, member, "1", new_name_zh="新名称有限公司", new_name_en="New Name Co., Ltd."
-    )
+    cr = _submit(cert, member, "1", new_name_zh="新名称有限公司", new_name_en="New Name Co., Ltd.")
     assert cr.reference.startswith("CR") and cr.state == "submitted"
     assert Notification.objects.filter(
         kind="surveillance.change_submitted", recipient=business
@@ -153,9 +154,7 @@ def test_s3_4_4_methods_beyond_a_document_check_open_a_change_evaluation_a_grant
 ):
     cr = _reviewed(_submit(cert, member, "2", new_scope="家用电器售后服务（上门维修）"), business)
     with pytest.raises(DomainError) as err:  # a document check alone is approved directly
-        services.change_request_evaluate(
-            change_request=cr, by=business, methods=["document_check"]
-        )
+        services.change_request_evaluate(change_request=cr, by=business, methods=["document_check"])
     assert "methods" in err.value.field_errors()
     cr = services.change_request_evaluate(
         change_request=cr, by=business, methods=["document_check", "management_audit"]
@@ -163,7 +162,9 @@ def test_s3_4_4_methods_beyond_a_document_check_open_a_change_evaluation_a_grant
     ev = cr.evaluation
     assert cr.state == "evaluating" and ev.kind == Evaluation.Kind.CHANGE
     assert ev.organization == cert.organization and ev.scheme == cert.scheme
-    assert set(ev.sites.values_list("pk", flat=True)) == {s["site"] for s in cert.current_version.sites}
+    assert set(ev.sites.values_list("pk", flat=True)) == {
+        s["site"] for s in cert.current_version.sites
+    }
     with pytest.raises(DomainError) as err:  # staff do not approve an evaluated request
         services.change_request_approve(change_request=cr, by=business)
     assert err.value.code == DomainError.CONFLICT
@@ -255,7 +256,9 @@ def test_s3_4_6_reduction_keeps_number_and_expiry_and_removes_the_site(cert, mem
     )
     assert reduction.reference.startswith("SR") and reduction.condition == "b"
     assert Notification.objects.filter(kind="surveillance.reduction_opened", recipient=tc).exists()
-    reduction = services.scope_reduction_approve(reduction=reduction, by=tc, comment="不影响其余范围")
+    reduction = services.scope_reduction_approve(
+        reduction=reduction, by=tc, comment="不影响其余范围"
+    )
     cert.refresh_from_db()
     after = cert.current_version
     assert reduction.state == "approved" and reduction.version == after
@@ -272,7 +275,9 @@ def test_s3_4_6_the_organisations_request_needs_reasons_and_evidence(cert, membe
 
     site = Site.objects.get(pk=cert.current_version.sites[1]["site"])
     with pytest.raises(DomainError) as err:
-        services.scope_reduction_request(certificate=cert, by=member, reason="", removed_sites=[site])
+        services.scope_reduction_request(
+            certificate=cert, by=member, reason="", removed_sites=[site]
+        )
     assert {"reason", "attachments"} <= set(err.value.field_errors())
     everything = list(Site.objects.filter(pk__in=_site_ids(cert.current_version)))
     with pytest.raises(DomainError) as err:

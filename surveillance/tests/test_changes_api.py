@@ -44,7 +44,12 @@ def test_s3_4_4_api_create_list_and_transitions_with_a_double_approve_refused(
 ):
     response = api(member).post(
         "/api/v1/change-requests/",
-        {"certificate": cert.pk, "kind": "2", "description": "调整范围措辞", "new_scope": "家用电器售后服务（安装）"},
+        {
+            "certificate": cert.pk,
+            "kind": "2",
+            "description": "调整范围措辞",
+            "new_scope": "家用电器售后服务（安装）",
+        },
         format="json",
     )
     assert response.status_code == 201, response.content
@@ -53,7 +58,12 @@ def test_s3_4_4_api_create_list_and_transitions_with_a_double_approve_refused(
     assert [t["name"] for t in body["available_transitions"]] == ["withdraw"]
     pk = body["id"]
     staff = api(business)
-    assert staff.post(f"/api/v1/change-requests/{pk}/transitions/start_review/", {}, format="json").status_code == 200
+    assert (
+        staff.post(
+            f"/api/v1/change-requests/{pk}/transitions/start_review/", {}, format="json"
+        ).status_code
+        == 200
+    )
     first = staff.post(f"/api/v1/change-requests/{pk}/transitions/approve/", {}, format="json")
     assert first.status_code == 200 and first.json()["state"] == "approved"
     assert first.json()["version"] is not None
@@ -73,7 +83,9 @@ def test_s3_4_4_api_another_organisations_certificate_and_request_are_not_found(
         format="json",
     )
     assert response.status_code == 400 and "certificate" in str(response.json())
-    cr = services.change_request_submit(certificate=cert, by=member, kind="3", description="流程变更")
+    cr = services.change_request_submit(
+        certificate=cert, by=member, kind="3", description="流程变更"
+    )
     assert api(outsider).get(f"/api/v1/change-requests/{cr.pk}/").status_code == 404
     assert (
         api(outsider)
@@ -85,7 +97,9 @@ def test_s3_4_4_api_another_organisations_certificate_and_request_are_not_found(
 
 
 def test_s3_4_4_api_the_organisation_cannot_approve_its_own_request(cert, member):
-    cr = services.change_request_submit(certificate=cert, by=member, kind="3", description="流程变更")
+    cr = services.change_request_submit(
+        certificate=cert, by=member, kind="3", description="流程变更"
+    )
     response = api(member).post(
         f"/api/v1/change-requests/{cr.pk}/transitions/approve/", {}, format="json"
     )
@@ -93,7 +107,9 @@ def test_s3_4_4_api_the_organisation_cannot_approve_its_own_request(cert, member
 
 
 def test_s3_4_4_api_evaluate_needs_methods(cert, member, business):
-    cr = services.change_request_submit(certificate=cert, by=member, kind="3", description="流程变更")
+    cr = services.change_request_submit(
+        certificate=cert, by=member, kind="3", description="流程变更"
+    )
     services.change_request_start_review(change_request=cr, by=business)
     url = f"/api/v1/change-requests/{cr.pk}/transitions/evaluate/"
     assert api(business).post(url, {}, format="json").status_code == 400
@@ -186,7 +202,9 @@ def test_s3_4_6_portal_request_a_reduction_with_evidence(client, cert, member):
 
 
 def test_s3_4_4_admin_pages_open(client, cert, member, business):
-    cr = services.change_request_submit(certificate=cert, by=member, kind="3", description="流程变更")
+    cr = services.change_request_submit(
+        certificate=cert, by=member, kind="3", description="流程变更"
+    )
     reduction = services.scope_reduction_open(
         certificate=cert, by=business, reason="部分场所不再符合", new_scope="家用电器维修"
     )
