@@ -120,6 +120,9 @@ def _get(qs, pk):
 @applicant_required
 def change_request_detail(request, pk):
     cr = _get(selectors.change_requests_for(request.user), pk)
+    order = list(ChangeRequest.STEPS)
+    if cr.state == ChangeRequest.State.APPROVED and not cr.evaluation_id:
+        order.remove(ChangeRequest.State.EVALUATING)  # approved after a document check only
     return render(
         request,
         "surveillance/portal/change_detail.html",
@@ -128,7 +131,7 @@ def change_request_detail(request, pk):
             "cr": cr,
             "steps": _steps(
                 cr,
-                list(ChangeRequest.STEPS),
+                order,
                 (ChangeRequest.State.REJECTED, ChangeRequest.State.WITHDRAWN),
             ),
             "actions": actions_for(cr).available(cr, request.user),

@@ -217,3 +217,23 @@ def test_s3_4_4_admin_pages_open(client, cert, member, business):
         reverse("admin:surveillance_scopereduction_open"),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_s3_4_4_portal_stepper_follows_the_request(client, cert, member, business):
+    cr = services.change_request_submit(
+        certificate=cert, by=member, kind="3", description="流程变更"
+    )
+    client.force_login(member)
+    steps = client.get(cr.get_absolute_url()).context["steps"]
+    assert [s["status"] for s in steps] == ["current", "todo", "todo", "todo"]
+    cr = services.change_request_start_review(change_request=cr, by=business)
+    services.change_request_approve(change_request=cr, by=business)
+    steps = client.get(cr.get_absolute_url()).context["steps"]
+    # approved after a document check only: no evaluation step
+    assert [s["status"] for s in steps] == ["done", "done", "current"]
+    other = services.change_request_submit(
+        certificate=cert, by=member, kind="3", description="另一项"
+    )
+    services.change_request_reject(change_request=other, by=business, reason="不适用")
+    steps = client.get(other.get_absolute_url()).context["steps"]
+    assert [s["status"] for s in steps] == ["done", "current"]
