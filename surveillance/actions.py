@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.transitions import Action, ActionSet, ReasonForm, RequiredReasonForm
 
 from . import services
-from .forms import DecideForm, NotifyForm
+from .forms import CommentForm, DecideForm, MethodsForm, NotifyForm
 
 NOTICE_ACTIONS = ActionSet(
     field_name="state",
@@ -49,6 +49,84 @@ CASE_ACTIONS = ActionSet(
         ),
         Action(
             "dismiss", _("Dismiss the case"), services.case_dismiss, RequiredReasonForm, "danger"
+        ),
+    ],
+)
+
+CHANGE_ACTIONS = ActionSet(
+    field_name="state",
+    subject="change_request",
+    actions=[
+        Action(
+            "start_review",
+            _("Start the review"),
+            services.change_request_start_review,
+            ReasonForm,
+        ),
+        Action(
+            "evaluate",
+            _("Evaluate the change"),
+            services.change_request_evaluate,
+            MethodsForm,
+            help_text=_(
+                "§3.4.4: choose the evaluation methods; beyond a document check, a change "
+                "evaluation is opened and the committee's decision on it decides the request."
+            ),
+        ),
+        Action(
+            "approve",
+            _("Approve the change"),
+            services.change_request_approve,
+            ReasonForm,
+            help_text=_(
+                "After a document check only. The certificate is reissued; a level increase "
+                "starts a level-change application instead (§3.4.4)."
+            ),
+        ),
+        Action(
+            "reject",
+            _("Reject the change"),
+            services.change_request_reject,
+            RequiredReasonForm,
+            "danger",
+        ),
+        Action(
+            "withdraw",
+            _("Withdraw the request"),
+            services.change_request_withdraw,
+            ReasonForm,
+            "danger",
+        ),
+    ],
+)
+
+REDUCTION_ACTIONS = ActionSet(
+    field_name="state",
+    subject="reduction",
+    actions=[
+        Action(
+            "approve",
+            _("Approve the reduction"),
+            services.scope_reduction_approve,
+            CommentForm,
+            help_text=_(
+                "§3.4.6: the certificate is reissued without the removed part; its "
+                "registration number and validity stay."
+            ),
+        ),
+        Action(
+            "refuse",
+            _("Refuse the reduction"),
+            services.scope_reduction_refuse,
+            CommentForm,
+            "danger",
+        ),
+        Action(
+            "withdraw",
+            _("Withdraw the request"),
+            services.scope_reduction_withdraw,
+            ReasonForm,
+            "danger",
         ),
     ],
 )

@@ -22,9 +22,18 @@ from cesi_cert.errors import DomainError
 from cesi_cert.forms import add_domain_errors
 
 from . import permissions, services
-from .actions import CASE_ACTIONS, NOTICE_ACTIONS
-from .forms import CaseOpenForm, NoticeOpenForm
-from .models import Case, NoticeAttachment, OrganizationNotice, SurveillanceCycle
+from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
+from .forms import CaseOpenForm, NoticeOpenForm, ScopeReductionOpenForm
+from .models import (
+    Case,
+    ChangeRequest,
+    ChangeRequestAttachment,
+    NoticeAttachment,
+    OrganizationNotice,
+    ScopeReduction,
+    ScopeReductionAttachment,
+    SurveillanceCycle,
+)
 
 
 class OpenViewMixin:
@@ -290,3 +299,120 @@ class SurveillanceCycleAdmin(ServiceOnlyAdminMixin, SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:evaluations_evaluation_change", args=[cycle.evaluation_id])
         return format_html('<a href="{}">{}</a>', url, cycle.evaluation.reference)
+
+
+# --- change requests (§3.4.4) and scope reductions (§3.4.6) ---------------------------------
+
+
+class ChangeAttachmentInline(AttachmentInline):
+    model = ChangeRequestAttachment
+
+
+class ReductionAttachmentInline(AttachmentInline):
+    model = ScopeReductionAttachment
+
+
+def _link(admin_name, pk, text):
+    if not pk:
+        return "—"
+    return format_html('<a href="{}">{}</a>', reverse(admin_name, args=[pk]), text)
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+    """§3.4.4: review, choose the evaluation methods, approve or reject — by the buttons, which
+    run the services."""
+
+    action_set = CHANGE_ACTIONS
+    view_on_site = False
+    list_display = ("reference", "organization", "certificate", "kind", "state", "created_at")
+    list_filter = ("state", "kind")
+    search_fields = ("reference", "certificate__number", "organization__name_zh")
+    list_select_related = ("organization", "certificate")
+    inlines = (ChangeAttachmentInline,)
+    fields = (
+        "reference",
+        "organization",
+        "certificate",
+        "kind",
+        "description",
+        "new_name_zh",
+        "new_name_en",
+        "new_address_zh",
+        "new_address_en",
+        "new_level",
+        "new_scope",
+        "methods_list",
+        "submitted_by",
+        "created_at",
+        "evaluation_link",
+        "application_link",
+        "version",
+        "decided_by",
+        "decided_at",
+        "decision_reason",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("evaluation methods"))
+    def methods_list(self, cr):
+        return ", ".join(cr.methods_display()) or "—"
+
+    @admin.display(description=_("change evaluation"))
+    def evaluation_link(self, cr):
+        return _link(
+            "admin:evaluations_evaluation_change",
+            cr.evaluation_id,
+            cr.evaluation.reference if cr.evaluation_id else "",
+        )
+
+    @admin.display(description=_("level-change application"))
+    def application_link(self, cr):
+        return _link(
+            "admin:applications_application_change",
+            cr.application_id,
+            cr.application.reference if cr.application_id else "",
+        )
+
+
+@admin.register(ScopeReduction)
+class ScopeReductionAdmin(
+    OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
+):
+    """§3.4.6: a committee member approves or refuses; staff open one for a nonconformity."""
+
+    action_set = REDUCTION_ACTIONS
+    open_form_class = ScopeReductionOpenForm
+    open_title = _("Open a scope reduction (§3.4.6 a)")
+    view_on_site = False
+    list_display = ("reference", "organization", "certificate", "condition", "state", "created_at")
+    list_filter = ("state", "condition")
+    search_fields = ("reference", "certificate__number", "organization__name_zh")
+    list_select_related = ("organization", "certificate")
+    inlines = (ReductionAttachmentInline,)
+    fields = (
+        "reference",
+        "organization",
+        "certificate",
+        "condition",
+        "reason",
+        "sites_removed",
+        "new_scope",
+        "requested_by",
+        "created_at",
+        "version",
+        "decided_by",
+        "decided_at",
+        "decision_comment",
+    )
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_open_reduction(user)
+
+    def perform_open(self, by, cleaned):
+        return services.scope_reduction_open(by=by, **cleaned)
+
+    @admin.display(description=_("sites removed"))
+    def sites_removed(self, reduction):
+        return ", ".join(s.name for s in reduction.removed_sites.all()) or "—"

@@ -22,11 +22,18 @@ from cesi_cert.api import (
     list_responses,
 )
 from cesi_cert.errors import forbidden
-from cesi_cert.limits import NOTE
+from cesi_cert.limits import NOTE, SCOPE
 
 from . import permissions, selectors, services
-from .actions import CASE_ACTIONS, NOTICE_ACTIONS
-from .models import Case, OrganizationNotice, SurveillanceCycle
+from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
+from .models import Case, ChangeRequest, OrganizationNotice, ScopeReduction, SurveillanceCycle
+from .services.changes import ScopeChange
+
+
+def _certificate_model_queryset():
+    from certificates.models import Certificate
+
+    return Certificate.objects.all()
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -214,7 +221,144 @@ class SurveillanceCycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return selectors.cycles_for(self.request.user).order_by("ends_on", "pk")
 
 
+class ChangeRequestSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=CHANGE_ACTIONS)
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True)
+    attachments = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChangeRequest
+        fields = [
+            "id",
+            "reference",
+            "certificate",
+            "certificate_number",
+            "organization",
+            "kind",
+            "description",
+            "new_name_zh",
+            "new_name_en",
+            "new_address_zh",
+            "new_address_en",
+            "new_level",
+            "new_scope",
+            "methods",
+            "state",
+            "evaluation",
+            "application",
+            "version",
+            "created_at",
+            "decided_at",
+            "decision_reason",
+            "attachments",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_attachments(self, cr) -> list[str]:
+        return [a.original_name for a in cr.attachments.all()]
+
+
+def _changeable_certificates(user):
+    return selectors.changeable_certificates(user)
+
+
+class ChangeRequestInputSerializer(serializers.Serializer):
+    certificate = ScopedPrimaryKeyRelatedField(
+        queryset=_certificate_model_queryset(), scope=_changeable_certificates
+    )
+    kind = serializers.ChoiceField(choices=ChangeRequest.Kind.choices)
+    description = serializers.CharField(max_length=NOTE)
+    new_name_zh = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    new_name_en = serializers.CharField(max_length=200, required=False, allow_blank=True)
+    new_address_zh = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    new_address_en = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    new_level = serializers.CharField(max_length=32, required=False, allow_blank=True)
+    new_scope = serializers.CharField(max_length=SCOPE, required=False, allow_blank=True)
+    scope_change = serializers.ChoiceField(
+        choices=ScopeChange.CHOICES,
+        required=False,
+        help_text="Kind 2 only: `reword`; `extend` and `reduce` are refused with a pointer to "
+        "the extension application (§3.4.5) and the scope reduction (§3.4.6).",
+    )
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(ChangeRequestSerializer)),
+    create=extend_schema(
+        request=ChangeRequestInputSerializer,
+        responses={201: ChangeRequestSerializer, **error_responses(400, 403)},
+        description="§3.4.4: a member of the certified organisation requests a change to one of "
+        "its certificates (another organisation's certificate is not a valid choice).",
+    ),
+)
+class ChangeRequestViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """Change requests (§3.4.4) and their transitions (start_review, evaluate, approve, reject,
+    withdraw). Members see their organisations' own (another's is a 404); staff see all."""
+
+    serializer_class = ChangeRequestSerializer
+    input_serializers = {"create": ChangeRequestInputSerializer}
+    action_set = CHANGE_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ChangeRequest.objects.none()
+        return selectors.change_requests_for(self.request.user).order_by("-created_at", "-pk")
+
+    def create(self, request, *args, **kwargs):
+        data = self.validated()
+        cr = services.change_request_submit(by=request.user, **data)
+        return self.output(self.get_queryset().get(pk=cr.pk), status_code=status.HTTP_201_CREATED)
+
+
+class ScopeReductionSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=REDUCTION_ACTIONS)
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True)
+    removed_sites = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = ScopeReduction
+        fields = [
+            "id",
+            "reference",
+            "certificate",
+            "certificate_number",
+            "organization",
+            "condition",
+            "reason",
+            "removed_sites",
+            "new_scope",
+            "state",
+            "version",
+            "created_at",
+            "decided_at",
+            "decision_comment",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+
+@extend_schema_view(list=extend_schema(responses=list_responses(ScopeReductionSerializer)))
+class ScopeReductionViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """Scope reductions (§3.4.6), read and decided (approve, refuse by a technical committee
+    member; withdraw by the organisation). They are requested in the portal, with evidence."""
+
+    serializer_class = ScopeReductionSerializer
+    action_set = REDUCTION_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return ScopeReduction.objects.none()
+        return selectors.reductions_for(self.request.user).order_by("-created_at", "-pk")
+
+
 def register(router):
     router.register("incidents", IncidentViewSet, basename="incident")
     router.register("cases", CaseViewSet, basename="case")
     router.register("surveillance-cycles", SurveillanceCycleViewSet, basename="surveillance-cycle")
+    router.register("change-requests", ChangeRequestViewSet, basename="change-request")
+    router.register("scope-reductions", ScopeReductionViewSet, basename="scope-reduction")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from applications.models import Organization
-from cesi_cert.limits import NOTE
+from applications.models import Organization, Site
+from cesi_cert.limits import NOTE, SCOPE
 
-from .models import Case, OrganizationNotice
+from .models import Case, ChangeRequest, OrganizationNotice
+from .services.changes import ScopeChange
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -149,3 +150,133 @@ class CaseOpenForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+# --- change requests (§3.4.4) and scope reductions (§3.4.6) ---------------------------------
+
+
+class MethodsForm(forms.Form):
+    """认证业务部 chooses how the change is evaluated (§3.4.4)."""
+
+    methods = forms.MultipleChoiceField(
+        label=_("Evaluation methods"),
+        choices=ChangeRequest.Method.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    reason = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+def _certificate_field():
+    from certificates.models import Certificate
+
+    return forms.ModelChoiceField(label=_("Certificate"), queryset=Certificate.objects.none())
+
+
+class _CertificateScopedForm(forms.Form):
+    """A form whose certificate (and sites) are the user's organisations' own: another's id is
+    "not a valid choice", never a hint."""
+
+    def __init__(self, *args, certificates=None, sites=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from certificates.models import Certificate
+
+        qs = certificates if certificates is not None else Certificate.objects.none()
+        self.fields["certificate"].queryset = qs
+        if "removed_sites" in self.fields:
+            self.fields["removed_sites"].queryset = (
+                sites if sites is not None else Site.objects.none()
+            )
+
+
+class ChangeRequestForm(_CertificateScopedForm):
+    """The portal's "Request a change" form (§3.4.4)."""
+
+    certificate = _certificate_field()
+    kind = forms.ChoiceField(
+        label=_("What changes"), choices=ChangeRequest.Kind.choices, widget=forms.RadioSelect
+    )
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("What changes, since when, and why."),
+    )
+    new_name_zh = forms.CharField(label=_("New name (Chinese)"), required=False, max_length=200)
+    new_name_en = forms.CharField(label=_("New name (English)"), required=False, max_length=200)
+    new_address_zh = forms.CharField(
+        label=_("New registered address (Chinese)"), required=False, max_length=300
+    )
+    new_address_en = forms.CharField(
+        label=_("New registered address (English)"), required=False, max_length=300
+    )
+    scope_change = forms.ChoiceField(
+        label=_("For a scope change (2)"),
+        choices=ScopeChange.CHOICES,
+        initial=ScopeChange.REWORD,
+        required=False,
+    )
+    new_scope = forms.CharField(
+        label=_("New scope"),
+        required=False,
+        max_length=SCOPE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    new_level = forms.CharField(
+        label=_("New level"),
+        required=False,
+        max_length=32,
+        help_text=_("For a level change (4): the code of the scheme's level."),
+    )
+    attachments = _attachments_field()
+
+    def clean_scope_change(self):
+        return self.cleaned_data.get("scope_change") or ScopeChange.REWORD
+
+
+class ScopeReductionForm(_CertificateScopedForm):
+    """The portal's "Request a scope reduction" form (§3.4.6, 3.5.6.2 a)."""
+
+    certificate = _certificate_field()
+    removed_sites = forms.ModelMultipleChoiceField(
+        label=_("Sites to remove"),
+        queryset=Site.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    new_scope = forms.CharField(
+        label=_("Narrower scope"),
+        required=False,
+        max_length=SCOPE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Leave empty when only sites are removed."),
+    )
+    reason = forms.CharField(
+        label=_("Reasons"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    attachments = MultipleFileField(
+        label=_("Evidence"),
+        help_text=_("Required: PDF, PNG, JPEG, DOCX or XLSX; the content is checked."),
+    )
+
+
+class ScopeReductionOpenForm(ScopeReductionForm):
+    """Staff open a reduction for a nonconformity in part of the scope (3.5.6.1 a)."""
+
+    attachments = _attachments_field()
+
+    def __init__(self, *args, **kwargs):
+        from certificates.models import Certificate
+
+        kwargs.setdefault(
+            "certificates", Certificate.objects.filter(state__in=Certificate.HELD_STATES)
+        )
+        kwargs.setdefault("sites", Site.objects.all())
+        super().__init__(*args, **kwargs)

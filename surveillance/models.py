@@ -476,3 +476,22 @@ class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.OPEN, target=State.CANCELLED, permission=_system_only)
     def cancel(self, *, by, on):
         self.closed_on = on
+
+
+from .models_changes import (  # noqa: E402  (§3.4.4 and §3.4.6 live in their own module)
+    ChangeRequest,
+    ChangeRequestAttachment,
+    ScopeReduction,
+    ScopeReductionAttachment,
+)
+
+__all__ = [
+    "Case",
+    "ChangeRequest",
+    "ChangeRequestAttachment",
+    "NoticeAttachment",
+    "OrganizationNotice",
+    "ScopeReduction",
+    "ScopeReductionAttachment",
+    "SurveillanceCycle",
+]

@@ -30,3 +30,32 @@ CASE_OPENED = NoticeKind(
     subject=_("Case %(ref)s to decide"),
     body=_("Case %(ref)s on %(org)s proposes: %(proposal)s. Ground: %(ground)s. %(note)s"),
 )
+CHANGE_SUBMITTED = NoticeKind(
+    "surveillance.change_submitted",
+    subject=_("Change request %(ref)s from %(org)s"),
+    body=_(
+        "%(org)s requests a change to certificate %(number)s (§3.4.4): %(kind)s. "
+        "Review it and choose the evaluation methods."
+    ),
+)
+CHANGE_UPDATED = NoticeKind(
+    "surveillance.change_updated",
+    subject=_("Change request %(ref)s: %(state)s"),
+    body=_("Your change request %(ref)s on certificate %(number)s is now: %(state)s. %(note)s"),
+)
+REDUCTION_OPENED = NoticeKind(
+    "surveillance.reduction_opened",
+    subject=_("Scope reduction %(ref)s to decide"),
+    body=_(
+        "Scope reduction %(ref)s of certificate %(number)s (%(org)s) waits for the technical "
+        "committee's decision (§3.4.6): %(condition)s"
+    ),
+)
+REDUCTION_DECIDED = NoticeKind(
+    "surveillance.reduction_decided",
+    subject=_("Scope reduction %(ref)s: %(state)s"),
+    body=_(
+        "The technical committee decided on scope reduction %(ref)s of certificate %(number)s: "
+        "%(state)s. %(comment)s"
+    ),
+)

@@ -7,7 +7,16 @@ from django.db.models import QuerySet
 from applications.models import Membership
 
 from . import permissions
-from .models import Case, NoticeAttachment, OrganizationNotice, SurveillanceCycle
+from .models import (
+    Case,
+    ChangeRequest,
+    ChangeRequestAttachment,
+    NoticeAttachment,
+    OrganizationNotice,
+    ScopeReduction,
+    ScopeReductionAttachment,
+    SurveillanceCycle,
+)
 
 
 def notices_for(user) -> QuerySet[OrganizationNotice]:
@@ -45,3 +54,63 @@ def cycles_for(user) -> QuerySet[SurveillanceCycle]:
         return qs.none()
     mine = Membership.objects.filter(user=user).values("organization")
     return qs.filter(certificate__organization__in=mine)
+
+
+# --- change requests (§3.4.4) and scope reductions (§3.4.6) ---------------------------------
+
+
+def _mine(user):
+    return Membership.objects.filter(user=user).values("organization")
+
+
+def change_requests_for(user) -> QuerySet[ChangeRequest]:
+    """Every change request for CB staff; those of their organisations for members."""
+    qs = ChangeRequest.objects.select_related("organization", "certificate").prefetch_related(
+        "attachments"
+    )
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organization__in=_mine(user))
+
+
+def reductions_for(user) -> QuerySet[ScopeReduction]:
+    qs = ScopeReduction.objects.select_related("organization", "certificate").prefetch_related(
+        "attachments", "removed_sites"
+    )
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(organization__in=_mine(user))
+
+
+def change_attachments_for(user) -> QuerySet[ChangeRequestAttachment]:
+    return ChangeRequestAttachment.objects.filter(owner__in=change_requests_for(user).values("pk"))
+
+
+def reduction_attachments_for(user) -> QuerySet[ScopeReductionAttachment]:
+    return ScopeReductionAttachment.objects.filter(owner__in=reductions_for(user).values("pk"))
+
+
+def changeable_certificates(user):
+    """The held certificates of the user's own organisations: what they may ask to change.
+    Another organisation's certificate is not a choice (a field error, never a hint)."""
+    from certificates.models import Certificate
+
+    if not getattr(user, "is_authenticated", False):
+        return Certificate.objects.none()
+    return (
+        Certificate.objects.filter(organization__in=_mine(user), state__in=Certificate.HELD_STATES)
+        .select_related("organization", "current_version")
+        .order_by("number")
+    )
+
+
+def own_sites(user):
+    from applications.models import Site
+
+    if not getattr(user, "is_authenticated", False):
+        return Site.objects.none()
+    return Site.objects.filter(organization__in=_mine(user))

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import views, views_changes
 
 portal_patterns = [
     path("incidents/", views.notice_list, name="incidents"),
@@ -18,5 +18,39 @@ portal_patterns = [
         "incidents/attachments/<int:pk>/",
         views.attachment_download,
         name="incident_attachment",
+    ),
+    # §3.4.4 change requests and §3.4.6 scope reductions
+    path("changes/", views_changes.change_list, name="change_requests"),
+    path("changes/new/", views_changes.change_request_create, name="change_request_create"),
+    path("changes/<int:pk>/", views_changes.change_request_detail, name="change_request"),
+    path(
+        "changes/<int:pk>/actions/<slug:name>/",
+        views_changes.ChangeRequestActionView.as_view(),
+        name="change_request_action",
+    ),
+    path(
+        "changes/attachments/<int:pk>/",
+        views_changes.change_attachment_download,
+        name="change_request_attachment",
+    ),
+    path(
+        "changes/reductions/new/",
+        views_changes.scope_reduction_create,
+        name="scope_reduction_create",
+    ),
+    path(
+        "changes/reductions/<int:pk>/",
+        views_changes.scope_reduction_detail,
+        name="scope_reduction",
+    ),
+    path(
+        "changes/reductions/<int:pk>/actions/<slug:name>/",
+        views_changes.ScopeReductionActionView.as_view(),
+        name="scope_reduction_action",
+    ),
+    path(
+        "changes/reductions/attachments/<int:pk>/",
+        views_changes.reduction_attachment_download,
+        name="scope_reduction_attachment",
     ),
 ]

@@ -11,13 +11,15 @@ def connect() -> None:
     from cesi_cert.transitions import register_actions
 
     from . import demo, permissions, selectors, services
-    from .actions import CASE_ACTIONS, NOTICE_ACTIONS
-    from .models import Case, OrganizationNotice
+    from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
+    from .models import Case, ChangeRequest, OrganizationNotice, ScopeReduction
 
     demo_registry.register("surveillance", demo.seed, order=30)
 
     register_actions(OrganizationNotice, NOTICE_ACTIONS)
     register_actions(Case, CASE_ACTIONS)
+    register_actions(ChangeRequest, CHANGE_ACTIONS)
+    register_actions(ScopeReduction, REDUCTION_ACTIONS)
 
     # §3.4.3 / §5.1.1 k: a notification the CB opened and the organisation let pass its due
     # moment is marked late and a case proposing suspension is opened (as the system).
@@ -38,6 +40,11 @@ def connect() -> None:
     )
     certificate_signals.decision_made.connect(
         services.on_decision_made, dispatch_uid="surveillance.cycle_on_decision_made"
+    )
+    # §3.4.4: the committee's decision on a change evaluation approves (grant) or rejects
+    # (refusal) the change request linked to it, as the system.
+    certificate_signals.decision_made.connect(
+        services.on_change_decision_made, dispatch_uid="surveillance.change_on_decision_made"
     )
     deadlines.register(
         services.OPEN_SWEEP, due=services.cycles_to_evaluate, act=services.cycle_open_evaluation

@@ -79,18 +79,24 @@ def evaluation_open_for_application(*, application: Application) -> Evaluation |
 
 
 @transaction.atomic
-def evaluation_open_for_surveillance(*, organization, scheme, sites, by, reason: str) -> Evaluation:
-    """Open a surveillance evaluation of a certified organisation, for planning (§3.4.2).
+def evaluation_open_for_surveillance(
+    *, organization, scheme, sites, by, reason: str, kind: str = Evaluation.Kind.SURVEILLANCE
+) -> Evaluation:
+    """Open a surveillance evaluation of a certified organisation, for planning (§3.4.2), or,
+    with ``kind=CHANGE``, the change evaluation of a change request (§3.4.4).
 
     The surveillance app's sweep calls it as the system (``by=SYSTEM``, ``reason`` naming the
-    sweep) and keeps the link on its cycle, which is what makes a second run open nothing.
+    sweep) and keeps the link on its cycle, which is what makes a second run open nothing; a
+    change request keeps the link in the same way.
     """
+    if kind not in (Evaluation.Kind.SURVEILLANCE, Evaluation.Kind.CHANGE):
+        raise ValueError(f"not an evaluation of a certified organisation: {kind}")
     if not (reason or "").strip():
         raise invalid("reason", _("Say why the evaluation is opened."))
     evaluation = Evaluation(
         organization=organization,
         scheme=scheme,
-        kind=Evaluation.Kind.SURVEILLANCE,
+        kind=kind,
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
     )
     evaluation._history_user = None if by is SYSTEM else by
@@ -99,12 +105,13 @@ def evaluation_open_for_surveillance(*, organization, scheme, sites, by, reason:
     assign_year_reference(evaluation, "EV")
     evaluation.sites.set(sites)
     activities_ensure_required(evaluation=evaluation)
-    notify(
-        users_with_role(Role.CERTIFICATION_BUSINESS),
-        notices.SURVEILLANCE_OPENED,
-        params=notice_params(evaluation),
-        link=reverse("admin:evaluations_evaluation_change", args=[evaluation.pk]),
-    )
+    if kind == Evaluation.Kind.SURVEILLANCE:  # a change evaluation is opened by the planners
+        notify(
+            users_with_role(Role.CERTIFICATION_BUSINESS),
+            notices.SURVEILLANCE_OPENED,
+            params=notice_params(evaluation),
+            link=reverse("admin:evaluations_evaluation_change", args=[evaluation.pk]),
+        )
     return evaluation
 
 

@@ -1,6 +1,20 @@
 """Every action on notifications and cases: the only writers of their state (STYLE §3)."""
 
 from .cases import case_accept, case_dismiss, case_open
+from .changes import (
+    change_request_approve,
+    change_request_evaluate,
+    change_request_reject,
+    change_request_start_review,
+    change_request_submit,
+    change_request_withdraw,
+    scope_reduction_approve,
+    scope_reduction_open,
+    scope_reduction_refuse,
+    scope_reduction_request,
+    scope_reduction_withdraw,
+)
+from .changes import on_decision_made as on_change_decision_made
 from .cycles import (
     MISSED_SWEEP,
     OPEN_SWEEP,
@@ -25,6 +39,18 @@ from .incidents import (
 )
 
 __all__ = [
+    "change_request_approve",
+    "change_request_evaluate",
+    "change_request_reject",
+    "change_request_start_review",
+    "change_request_submit",
+    "change_request_withdraw",
+    "on_change_decision_made",
+    "scope_reduction_approve",
+    "scope_reduction_open",
+    "scope_reduction_refuse",
+    "scope_reduction_request",
+    "scope_reduction_withdraw",
     "LATE_SWEEP",
     "MISSED_SWEEP",
     "OPEN_SWEEP",
