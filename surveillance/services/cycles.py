@@ -14,7 +14,6 @@ import datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -33,6 +32,7 @@ ON_GRANT = "certificates.decision_made"
 
 #: Certificates whose cycles run (a withdrawn or expired one has its open cycle cancelled).
 HELD_STATES = ("active", "suspended")
+NOT_HELD_STATES = ("withdrawn", "expired")
 
 
 def _track(cycle: SurveillanceCycle) -> None:
@@ -176,12 +176,17 @@ def cycles_missed_due(as_of):
     """Open cycles whose last day is before ``as_of``'s day, and open cycles of certificates
     no longer held (withdrawn or expired: cancelled)."""
     day = timezone.localdate(as_of)
-    return (
-        SurveillanceCycle.objects.filter(state=SurveillanceCycle.State.OPEN)
-        .filter(Q(ends_on__lt=day) | ~Q(certificate__state__in=HELD_STATES))
-        .order_by("ends_on", "pk")
+    open_cycles = SurveillanceCycle.objects.filter(state=SurveillanceCycle.State.OPEN)
+    # Two indexed reads in a UNION, not one OR across the join (which reads every open cycle
+    # and every certificate): ended open cycles by the partial index ``cycle_open_ends``, and
+    # open cycles of certificates no longer held, from the certificates' state index.
+    ended = open_cycles.filter(ends_on__lt=day).order_by().values_list("pk", flat=True)
+    orphaned = (
+        open_cycles.filter(certificate__state__in=NOT_HELD_STATES)
+        .order_by()
         .values_list("pk", flat=True)
     )
+    return ended.union(orphaned).order_by("pk")
 
 
 def cycle_close_missed(pk: int, as_of) -> bool:
