@@ -105,16 +105,16 @@ def _certificate_sites(certificate):
 
 
 def cycles_to_evaluate(as_of):
-    """Open cycles of held certificates, without an evaluation, ending within the horizon."""
+    """Open cycles without an evaluation ending within the horizon (the partial index
+    ``cycle_open_ends``). No join on the certificate's state: the planner cannot tell how few
+    open cycles end soon and would read every certificate; the action checks the certificate
+    is still held, and the missed sweep (which runs first) cancels the cycles of those not."""
     horizon = timezone.localdate(as_of) + datetime.timedelta(
         days=settings.SURVEILLANCE_OPEN_AHEAD_DAYS
     )
     return (
         SurveillanceCycle.objects.filter(
-            state=SurveillanceCycle.State.OPEN,
-            evaluation__isnull=True,
-            ends_on__lte=horizon,
-            certificate__state__in=HELD_STATES,
+            state=SurveillanceCycle.State.OPEN, evaluation__isnull=True, ends_on__lte=horizon
         )
         .order_by("ends_on", "pk")
         .values_list("pk", flat=True)
@@ -130,6 +130,8 @@ def cycle_open_evaluation(pk: int, as_of) -> bool:
         if cycle.evaluation_id or cycle.state != SurveillanceCycle.State.OPEN:
             return False  # a second run, or closed meanwhile
         certificate = cycle.certificate
+        if certificate.state not in HELD_STATES:
+            return False  # withdrawn or expired: the missed sweep cancels the cycle
         evaluation = evaluation_open_for_surveillance(
             organization=certificate.organization,
             scheme=certificate.scheme,
