@@ -106,9 +106,13 @@ def expired_certificates(as_of):
     from .models import Certificate
 
     day = timezone.localdate(as_of)
-    return Certificate.objects.filter(
-        state__in=(Certificate.State.ACTIVE, Certificate.State.SUSPENDED), expires_on__lt=day
-    ).values_list("pk", flat=True)
+    return (
+        Certificate.objects.filter(
+            state__in=(Certificate.State.ACTIVE, Certificate.State.SUSPENDED), expires_on__lt=day
+        )
+        .order_by("expires_on", "pk")
+        .values_list("pk", flat=True)
+    )  # index cert_held_expires
 
 
 def expire(pk: int, as_of) -> bool:
@@ -129,9 +133,11 @@ def ended_suspensions(as_of):
     from .models import Certificate
 
     day = timezone.localdate(as_of)
-    return Certificate.objects.filter(
-        state=Certificate.State.SUSPENDED, suspended_until__lt=day
-    ).values_list("pk", flat=True)
+    return (
+        Certificate.objects.filter(state=Certificate.State.SUSPENDED, suspended_until__lt=day)
+        .order_by("suspended_until", "pk")
+        .values_list("pk", flat=True)
+    )
 
 
 def withdraw_after_suspension(pk: int, as_of) -> bool:

@@ -453,6 +453,11 @@ class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
                 condition=Q(ends_on__gt=models.F("starts_on")), name="cycle_ends_after_it_starts"
             ),
         ]
+        indexes = [
+            # Both cycle sweeps read open cycles by end date; satisfied and missed cycles pile
+            # up with the years and are not read again (issue 9 "Cost", bench/deadlines.py).
+            models.Index(fields=["ends_on"], condition=Q(state="open"), name="cycle_open_ends"),
+        ]
 
     def __str__(self):
         return f"{self.certificate_id} #{self.number}"

@@ -154,6 +154,14 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
         ordering = ["-first_issued_on", "-pk"]
         indexes = [
             models.Index(fields=["scheme", "state", "organization_name"], name="cert_directory"),
+            # The expiry sweep (certificates.deadlines.expired_certificates): only held
+            # certificates, so the expired and withdrawn ones that pile up over the years are
+            # not read again every day (issue 9 "Cost", bench/deadlines.py).
+            models.Index(
+                fields=["expires_on"],
+                condition=Q(state__in=["active", "suspended"]),
+                name="cert_held_expires",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

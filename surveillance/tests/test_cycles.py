@@ -234,3 +234,19 @@ def test_staff_read_cycles_in_the_admin_with_the_overdue_filter(
     ).content.decode()
     assert certificate.number in page
     assert client.post(url + "add/").status_code == 403  # read only
+
+
+@pytest.mark.django_db
+def test_s3_4_2_no_surveillance_is_opened_for_a_withdrawn_certificate(
+    django_capture_on_commit_callbacks,
+):
+    with at("2026-04-20T02:00"):
+        certificate = _issue(django_capture_on_commit_callbacks)
+    Certificate.objects.filter(pk=certificate.pk).update(state=Certificate.State.WITHDRAWN)
+    cycle = SurveillanceCycle.objects.get(certificate=certificate)
+    with at("2027-01-20T02:00"):  # within 90 days of the cycle's end
+        assert services.cycle_open_evaluation(cycle.pk, None) is False
+        call_command("run_deadlines")
+    cycle.refresh_from_db()
+    assert cycle.evaluation is None and cycle.state == SurveillanceCycle.State.CANCELLED
+    assert not Evaluation.objects.filter(kind=Evaluation.Kind.SURVEILLANCE).exists()
