@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('surveillance', '0003_surveillance_cycles'),
+        ('surveillance', '0004_change_requests_and_scope_reductions'),
     ]
 
     operations = [
