@@ -280,11 +280,11 @@ def _late_note(notice) -> str:
 
 
 def notices_late_due(as_of):
-    """Staff-opened notifications whose due moment passed without the organisation's
+    """Staff-opened notifications whose due moment has passed (a notification at the due moment itself is on time) without the organisation's
     notification and not yet marked late (indexed: ``notice_awaiting_due``)."""
     return (
         OrganizationNotice.objects.filter(
-            state=OrganizationNotice.State.AWAITING_ORGANIZATION, late=False, due_at__lte=as_of
+            state=OrganizationNotice.State.AWAITING_ORGANIZATION, late=False, due_at__lt=as_of
         )
         .order_by("due_at")
         .values_list("pk", flat=True)
@@ -307,7 +307,7 @@ def notice_mark_late(pk: int, as_of) -> bool:
                 pk=pk,
                 state=OrganizationNotice.State.AWAITING_ORGANIZATION,
                 late=False,
-                due_at__lte=as_of,
+                due_at__lt=as_of,
             )
             .first()
         )

@@ -40,10 +40,13 @@ def test_sweep_marks_late_opens_one_case_and_a_second_run_does_nothing(
     awaiting, cs_staff, business_staff, capsys
 ):
     call_command("run_deadlines", "--as-of", "2026-03-04T08:59:00+08:00")  # a minute before
+    # The due moment itself is still on time (§3.4.3 "48 小时内"), as a notification then is.
+    call_command("run_deadlines", "--as-of", "2026-03-04T09:00:00+08:00")
     awaiting.refresh_from_db()
     assert not awaiting.late and not Case.objects.exists()
+    capsys.readouterr()
 
-    call_command("run_deadlines", "--as-of", "2026-03-04T09:00:00+08:00")
+    call_command("run_deadlines", "--as-of", "2026-03-04T09:01:00+08:00")
     assert "incidents_late: 1 changed" in capsys.readouterr().out
     awaiting.refresh_from_db()
     assert awaiting.late and awaiting.state == OrganizationNotice.State.AWAITING_ORGANIZATION
