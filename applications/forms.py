@@ -61,6 +61,21 @@ class AcceptForm(forms.Form):
     )
 
 
+class ExtensionConditionForm(forms.Form):
+    """§3.5.5.1 a–c: one condition of a scope extension, confirmed by the reviewer."""
+
+    condition = forms.ChoiceField(label=_("Condition (§3.5.5.1)"), choices=())
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import ExtensionCondition
+
+        super().__init__(*args, **kwargs)
+        self.fields["condition"].choices = ExtensionCondition.choices
+
+
 class RejectForm(forms.Form):
     reasons = forms.CharField(
         label=_("Reasons (sent to the applicant)"),

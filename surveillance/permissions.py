@@ -32,3 +32,9 @@ def can_decide_case(user) -> bool:
     """The same two departments accept or dismiss a proposal; the action itself is then taken
     through the certificate services."""
     return can_open_case(user)
+
+
+def can_combine_cycle(user) -> bool:
+    """认证业务部 plans evaluations and customer service takes extensions: either combines an
+    extension's evaluation with the certificate's surveillance cycle (§3.5.5.2 d)."""
+    return has_role(user, Role.CUSTOMER_SERVICE, Role.CERTIFICATION_BUSINESS)
