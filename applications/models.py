@@ -825,9 +825,7 @@ class ExtensionConditionCheck(models.Model):
         on_delete=models.CASCADE,
         related_name="extension_checks",
     )
-    condition = models.CharField(
-        _("condition"), max_length=1, choices=ExtensionCondition.choices
-    )
+    condition = models.CharField(_("condition"), max_length=1, choices=ExtensionCondition.choices)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("confirmed by"),

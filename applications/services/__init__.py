@@ -24,13 +24,13 @@ from .checks import (
     submission_blockers,
 )
 from .contracts import application_sign_contract, contract_amend
+from .documents import document_delete, document_publish, document_replace, document_upload
 from .extension import (
     application_confirm_extension_condition,
     condition_c_findings,
     extension_checklist,
     supplemented_contract,
 )
-from .documents import document_delete, document_publish, document_replace, document_upload
 from .invitations import (
     INVITATION_SENT,
     invitation_accept,

@@ -58,11 +58,7 @@ def cycle_combine_with_extension(*, cycle: SurveillanceCycle, evaluation, by) ->
         raise forbidden(_("Only the certification body's staff combine evaluations."))
     cycle = lock(cycle)
     app = evaluation.application
-    if (
-        evaluation.kind != "extension"
-        or app is None
-        or app.certificate_id != cycle.certificate_id
-    ):
+    if evaluation.kind != "extension" or app is None or app.certificate_id != cycle.certificate_id:
         raise invalid(
             "evaluation",
             _("Choose the evaluation of an extension of this cycle's certificate."),
