@@ -7,6 +7,7 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 
 from applications import services as application_services
 from applications.models import Application, ExtensionConditionCheck
@@ -349,3 +350,42 @@ def test_s3_5_5_2_d_combining_is_refused_for_the_organisation_and_for_another_ce
     assert error.code == DomainError.INVALID
     other_cycle.refresh_from_db()
     assert other_cycle.evaluation is None
+
+
+# --- the staff screens ------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_s3_5_5_1_the_reviewer_confirms_a_condition_in_the_admin(certificate, client):
+    with at("2027-03-01T02:00"):
+        app, kefu, _site = extension_under_review(certificate)
+        client.force_login(kefu)
+        url = reverse(
+            "admin:applications_application_transition",
+            args=[app.pk, "confirm_extension_condition"],
+        )
+        assert client.get(url).status_code == 200
+        response = client.post(url, {"condition": "b", "note": "服务覆盖新增网点"})
+    assert response.status_code == 302
+    check = ExtensionConditionCheck.objects.get(application=app)
+    assert (check.condition, check.confirmed_by, check.note) == ("b", kefu, "服务覆盖新增网点")
+
+
+@pytest.mark.django_db
+def test_s3_5_5_2_d_staff_combine_the_cycle_in_the_admin(
+    certificate, client, django_capture_on_commit_callbacks
+):
+    cycle = SurveillanceCycle.objects.get(certificate=certificate, number=1)
+    with at("2027-03-01T02:00"):
+        _app, evaluation, _site = contracted_extension(certificate)
+        planner = UserFactory(role="certification_business")
+        client.force_login(planner)
+        page = client.get(f"/admin/surveillance/surveillancecycle/{cycle.pk}/change/")
+        assert 'data-object-action="combine_extension"' in page.content.decode()
+        url = f"/admin/surveillance/surveillancecycle/{cycle.pk}/combine-extension/"
+        assert client.get(url).status_code == 200
+        response = client.post(url, {"evaluation": evaluation.pk})
+    assert response.status_code == 302
+    cycle.refresh_from_db()
+    assert cycle.evaluation == evaluation
+    assert cycle.history.first().history_user == planner
