@@ -318,6 +318,8 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
         "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
+        "ExtensionConditionEnum": "applications.models.ExtensionCondition",
+        "DecisionConditionEnum": "certificates.models.Condition",
         "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
         "CaseGroundEnum": "surveillance.models.Case.Ground",
         "QualificationRoleEnum": "evaluations.models.QualificationRole",
