@@ -20,6 +20,17 @@ APPLICATION_ACTIONS = ActionSet(
             help_text=_("§3.1.4: the requirements are clear and the CB is able to do the work."),
         ),
         Action(
+            "confirm_extension_condition",
+            _("Confirm an extension condition"),
+            services.application_confirm_extension_condition,
+            forms.ExtensionConditionForm,
+            style="secondary",
+            help_text=_(
+                "§3.5.5.1: a and b are your judgement; c only while the incident register finds "
+                "nothing in the last 12 months."
+            ),
+        ),
+        Action(
             "request_changes",
             _("Request changes"),
             services.application_request_changes,

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.forms import IsoDateInput, KeepsUploadsMixin
 from cesi_cert.limits import NOTE
 
-from .models import Application, ApplicationDocument, DocumentKind, Organization, Site
+from .models import (
+    Application,
+    ApplicationDocument,
+    DocumentKind,
+    ExtensionCondition,
+    Organization,
+    Site,
+)
 from .services.checks import application_field_errors
 from .services.organizations import ORGANIZATION_FIELDS, ORGANIZATION_FILES, organization_errors
 from .validators import normalize_credit_code
@@ -58,6 +65,17 @@ class AcceptForm(forms.Form):
         required=False,
         max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+
+class ExtensionConditionForm(forms.Form):
+    """§3.5.5.1 a–c: one condition of a scope extension, confirmed by the reviewer."""
+
+    condition = forms.ChoiceField(
+        label=_("Condition (§3.5.5.1)"), choices=ExtensionCondition.choices
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 

@@ -339,6 +339,13 @@ class Site(models.Model):
         return self.name
 
 
+def _is_extension(app) -> bool:
+    return app.kind == Application.Kind.EXTENSION
+
+
+_is_extension.message = _("Only a scope extension (§3.4.5) has the conditions of §3.5.5.1.")
+
+
 class Application(ConcurrentTransitionMixin, models.Model):
     """A request for certification (§3.1), from draft to a signed contract."""
 
@@ -523,6 +530,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         self.requested_changes = changes
         if fresh_licence_required:
             self.fresh_licence_required = True
+
+    @transition(
+        field=state,
+        source=State.UNDER_REVIEW,
+        target=None,  # the state stays; the check row is the service's
+        conditions=[_is_extension],
+        permission=lambda app, user: permissions.can_review(user),
+    )
+    def confirm_extension_condition(self, *, by, condition):
+        """§3.5.5.1 a–c: the reviewer confirms one condition of a scope extension."""
 
     @transition(
         field=state,
@@ -714,6 +731,16 @@ class Contract(models.Model):
         validators=[MinValueValidator(Decimal("0"))],
     )
     notes = models.TextField(_("notes"), blank=True, **limits.bounded_text(limits.NOTE))
+    # §3.5.5.2 b: a scope extension's contract supplements (补充签署) the contract under which
+    # the certificate was granted; its fee is the extra fee (set by the service).
+    amends = models.ForeignKey(
+        "self",
+        verbose_name=_("supplements contract"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supplements",
+    )
     signed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
@@ -763,3 +790,64 @@ class ContractAmendment(models.Model):
 
     def __str__(self):
         return f"{self.contract.number}-A{self.sequence}"
+
+
+class ExtensionCondition(models.TextChoices):
+    """§3.5.5.1: the conditions of a scope extension (§3.4.5), checked in the review."""
+
+    A = (
+        "a",
+        _("a. The extension is within the organisation's legal status and qualifications."),
+    )
+    B = (
+        "b",
+        _(
+            "b. The organisation's service covers the extended scope and meets the "
+            "certification standard."
+        ),
+    )
+    C = (
+        "c",
+        _(
+            "c. No major accident and no failed national inspection in the extended scope in "
+            "the last 12 months."
+        ),
+    )
+
+
+class ExtensionConditionCheck(models.Model):
+    """The reviewer's confirmation of one §3.5.5.1 condition of an extension: who and when.
+    Condition c is confirmed only while the incident register finds nothing against it."""
+
+    application = models.ForeignKey(
+        Application,
+        verbose_name=_("application"),
+        on_delete=models.CASCADE,
+        related_name="extension_checks",
+    )
+    condition = models.CharField(_("condition"), max_length=1, choices=ExtensionCondition.choices)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True, **limits.bounded_text(limits.NOTE))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("extension condition check")
+        verbose_name_plural = _("extension condition checks")
+        ordering = ["application", "condition"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "condition"],
+                name="one_extension_check_per_condition",
+            ),
+            limits.length_check("applications_extensionconditioncheck", "note", limits.NOTE),
+        ]
+
+    def __str__(self):
+        return f"{self.application.reference} §3.5.5.1 {self.condition}"

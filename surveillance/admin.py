@@ -14,6 +14,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from cesi_cert.admin_tools import (
     ACTION_FORM_TEMPLATE,
+    ObjectAction,
+    ObjectActionsMixin,
     ReadOnlyInlineMixin,
     ServiceOnlyAdminMixin,
     TransitionAdminMixin,
@@ -23,7 +25,7 @@ from cesi_cert.forms import add_domain_errors
 
 from . import permissions, services
 from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
-from .forms import CaseOpenForm, NoticeOpenForm, ScopeReductionOpenForm
+from .forms import CaseOpenForm, CombineExtensionForm, NoticeOpenForm, ScopeReductionOpenForm
 from .models import (
     Case,
     ChangeRequest,
@@ -256,11 +258,42 @@ class OverdueFilter(admin.SimpleListFilter):
         return queryset
 
 
+#: §3.5.5.2 d: staff combine a scope extension's evaluation with the certificate's open cycle.
+COMBINE_WITH_EXTENSION = ObjectAction(
+    name="combine_extension",
+    route="combine-extension",
+    title=_("Combine with a scope extension evaluation"),
+    form_class=CombineExtensionForm,
+    form_kwargs=lambda cycle, request: {"cycle": cycle},
+    allowed=lambda user, cycle: (
+        permissions.can_combine_cycle(user)
+        and cycle.state == SurveillanceCycle.State.OPEN
+        and not cycle.evaluation_id
+    ),
+    may_ever=lambda user, cycle: permissions.can_combine_cycle(user),
+    perform=lambda cycle, by, data: services.cycle_combine_with_extension(
+        cycle=cycle, evaluation=data["evaluation"], by=by
+    ),
+    success=lambda cycle, result: _(
+        "The extension evaluation is this cycle's surveillance: its grant satisfies the cycle."
+    ),
+    refused=_("Only an open cycle without a surveillance evaluation of its own is combined."),
+    forbidden=_("Only customer service and certification business combine evaluations."),
+    help_text=_(
+        "§3.5.5.2 d: the extension is evaluated together with this surveillance; one grant "
+        "satisfies the cycle and replaces the certificate."
+    ),
+)
+
+
 @admin.register(SurveillanceCycle)
-class SurveillanceCycleAdmin(ServiceOnlyAdminMixin, SimpleHistoryAdmin):
-    """§3.4.2: read only — cycles change by the system (the issue, the sweeps, the grant)."""
+class SurveillanceCycleAdmin(ObjectActionsMixin, ServiceOnlyAdminMixin, SimpleHistoryAdmin):
+    """§3.4.2: read only — cycles change by the system (the issue, the sweeps, the grant); staff
+    may only combine an open cycle with a scope extension's evaluation (§3.5.5.2 d)."""
 
     view_on_site = False
+    object_actions = (COMBINE_WITH_EXTENSION,)
+    change_form_template = "admin/surveillance/surveillancecycle/change_form.html"
     list_display = (
         "certificate_link",
         "number",

@@ -280,3 +280,28 @@ class ScopeReductionOpenForm(ScopeReductionForm):
         )
         kwargs.setdefault("sites", Site.objects.all())
         super().__init__(*args, **kwargs)
+
+
+class CombineExtensionForm(forms.Form):
+    """§3.5.5.2 d: the extension evaluation that serves as the cycle's surveillance."""
+
+    evaluation = forms.ModelChoiceField(
+        label=_("Scope extension evaluation"),
+        queryset=None,
+        help_text=_("Its grant satisfies this cycle and replaces the certificate."),
+    )
+
+    def __init__(self, *args, cycle=None, **kwargs):
+        from evaluations.models import Evaluation
+
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].queryset = (
+            Evaluation.objects.filter(
+                kind=Evaluation.Kind.EXTENSION,
+                application__certificate_id=cycle.certificate_id,
+            )
+            .exclude(state__in=Evaluation.FINAL_STATES)
+            .order_by("-pk")
+            if cycle
+            else Evaluation.objects.none()
+        )

@@ -64,3 +64,9 @@ def can_decide_reduction(user, organization_id=None) -> bool:
     if not is_committee_member(user):
         return False
     return organization_id is None or not conflicted(user, organization_id)
+
+
+def can_combine_cycle(user) -> bool:
+    """认证业务部 plans evaluations and customer service takes extensions: either combines an
+    extension's evaluation with the certificate's surveillance cycle (§3.5.5.2 d)."""
+    return has_role(user, Role.CUSTOMER_SERVICE, Role.CERTIFICATION_BUSINESS)

@@ -53,6 +53,12 @@ def connect() -> None:
         services.MISSED_SWEEP, due=services.cycles_missed_due, act=services.cycle_close_missed
     )
 
+    # §3.5.5.1 c: the incident register tells the review of a scope extension what happened in
+    # the last 12 months (applications never imports surveillance).
+    from applications import review_checks
+
+    review_checks.register("c", services.extension_findings)
+
     # The portal home links to the notifications without a query of its own (the home's query
     # budget is fixed); what the organisation must notify, and each open surveillance cycle
     # ("surveillance of cycle N due by …"), show in its deadlines panel.

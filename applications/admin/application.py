@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -120,6 +121,7 @@ class ApplicationAdmin(
                     "sites",
                     "certificate",
                     "licence_on_record",
+                    "extension_conditions",
                 )
             },
         ),
@@ -162,6 +164,7 @@ class ApplicationAdmin(
         "sites",
         "certificate",
         "licence_on_record",
+        "extension_conditions",
         "created_by",
         "created_at",
         "submitted_at",
@@ -236,6 +239,16 @@ class ApplicationAdmin(
         else:
             body = _("None: neither on file with the organisation nor uploaded.")
         return format_html('<div data-testid="licence-on-record">{}</div>', body)
+
+    @admin.display(description=_("conditions of the extension (§3.5.5.1)"))
+    def extension_conditions(self, app):
+        """a and b as confirmed by the reviewer; c with what the incident register finds."""
+        if app.kind != Application.Kind.EXTENSION:
+            return "—"
+        return render_to_string(
+            "applications/_extension_checklist.html",
+            {"extension_checks": services.extension_checklist(app)},
+        )
 
     @admin.display(description=_("every submission"))
     def submissions(self, app):

@@ -25,6 +25,12 @@ from .checks import (
 )
 from .contracts import application_sign_contract, contract_amend
 from .documents import document_delete, document_publish, document_replace, document_upload
+from .extension import (
+    application_confirm_extension_condition,
+    condition_c_findings,
+    extension_checklist,
+    supplemented_contract,
+)
 from .invitations import (
     INVITATION_SENT,
     invitation_accept,
@@ -52,6 +58,7 @@ __all__ = [
     "ORGANIZATION_FIELDS",
     "ORGANIZATION_FILES",
     "application_accept",
+    "application_confirm_extension_condition",
     "application_create",
     "application_field_errors",
     "application_reject",
@@ -62,6 +69,8 @@ __all__ = [
     "application_update",
     "application_withdraw",
     "business_licence",
+    "condition_c_findings",
+    "extension_checklist",
     "contract_amend",
     "document_delete",
     "document_publish",
@@ -81,4 +90,5 @@ __all__ = [
     "site_delete",
     "site_update",
     "submission_blockers",
+    "supplemented_contract",
 ]

@@ -20,6 +20,7 @@ from .. import notices, permissions, signals
 from ..models import Application
 from ._common import members
 from .checks import application_field_errors, fields_error, submission_blockers
+from .extension import extension_acceptance_blockers
 
 
 def _check_application_fields(app: Application, sites) -> None:
@@ -183,6 +184,9 @@ def application_accept(
                 "Confirm that the certification body is able to do the work before accepting (§3.1.4)."
             ),
         )
+    if app.kind == Application.Kind.EXTENSION:
+        # §3.5.5.1 a–c: confirmed in the review, and c still finds nothing now.
+        extension_acceptance_blockers(app)
     app = run_transition(
         app,
         "accept",

@@ -21,6 +21,7 @@ from ..models import (
     ContractAmendment,
 )
 from ._common import members
+from .extension import supplemented_contract
 
 
 def _check_money(man_days, fee_quote):
@@ -58,6 +59,9 @@ def application_sign_contract(
         fee_quote=fee_quote,
         notes=notes,
         signed_by=by,
+        # §3.5.5.2 b: an extension's contract supplements the certificate's; its fee is the
+        # extra fee.
+        amends=supplemented_contract(app) if app.kind == Application.Kind.EXTENSION else None,
     )
     contract._history_user = by
     try:

@@ -217,6 +217,10 @@ def application_detail(request, pk):
             "timeline": timeline_rows(app, member_ids),
             "contract": contract,
             "amendments": contract.amendments.all() if contract else [],
+            # §3.5.5.1 a–c, read-only for the organisation, once handed in.
+            "extension_checks": services.extension_checklist(app)
+            if app.kind == Application.Kind.EXTENSION and app.submitted_at
+            else [],
         },
     )
 

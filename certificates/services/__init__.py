@@ -2,6 +2,7 @@
 
 from .certificates import (
     allocate_number,
+    certificate_extend,
     certificate_issue,
     certificate_reissue,
     certificate_version_store_pdfs,
@@ -30,6 +31,7 @@ from .status import (
 
 __all__ = [
     "allocate_number",
+    "certificate_extend",
     "certificate_issue",
     "certificate_reissue",
     "certificate_version_store_pdfs",

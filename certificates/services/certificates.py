@@ -378,6 +378,70 @@ def certificate_reissue(
     return return_version
 
 
+@transaction.atomic
+def certificate_extend(*, evaluation: Evaluation, by, reason: str = "") -> CertificateVersion:
+    """§3.4.5, §3.5.5.2 d: a granted scope extension replaces the certificate its application
+    names ("对认证合格者按初审程序更换证书"): a new version with the application's scope (the
+    extended scope, as it is to be printed) and the current sites plus the application's (a new
+    site gets its sub-certificate number), the same registration number and — replaced, not
+    renewed — the same validity. The earlier versions stay readable; the organisation is told.
+
+    The version names the evaluation (one version per evaluation), so granting twice reissues
+    nothing new.
+    """
+    _require_staff(by)
+    ev = (
+        Evaluation.objects.select_for_update(of=("self",))
+        .select_related("application")
+        .get(pk=evaluation.pk)
+    )
+    if ev.kind != Evaluation.Kind.EXTENSION:
+        raise invalid("evaluation", _("Only a scope extension evaluation extends a certificate."))
+    if ev.state != Evaluation.State.REPORTED:
+        raise conflict(_("A certificate is reissued only once the evaluation is reported."))
+    done = CertificateVersion.objects.filter(evaluation=ev).first()
+    if done is not None:
+        return done
+    app = ev.application
+    if app is None or not app.certificate_id:
+        raise invalid("evaluation", _("The extension names no certificate to extend."))
+    cert = lock(app.certificate)
+    if cert.state not in Certificate.HELD_STATES:
+        raise conflict(
+            _("Certificate %(number)s is %(state)s: it can no longer be extended.")
+            % {"number": cert.number, "state": cert.get_state_display()}
+        )
+    current = cert.current_version
+    current_ids = [s["site"] for s in current.sites]
+    sites = {s.pk: s for s in Site.objects.filter(pk__in=current_ids)}
+    for site in app.sites.all():
+        sites.setdefault(site.pk, site)
+    version = _new_version(
+        cert,
+        kind=CertificateVersion.Kind.SCOPE,
+        by=by,
+        reason=reason or f"§3.4.5 {app.reference}",
+        scope=(app.scope or "").strip() or current.scope,
+        sites=list(sites.values()),
+        level=current.level,
+        issued_on=timezone.localdate(),
+        expires_on=cert.expires_on,
+        evaluation=ev,
+    )
+    notify(
+        organization_members(cert.organization),
+        notices.CERTIFICATE_REISSUED,
+        params={
+            "number": cert.number,
+            "org": org_name(cert.organization),
+            "kind": version.get_kind_display(),
+            "version": version.sequence,
+        },
+        link=cert.get_absolute_url(),
+    )
+    return version
+
+
 # --- the stored PDFs -----------------------------------------------------------------------
 
 

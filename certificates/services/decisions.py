@@ -313,13 +313,20 @@ ISSUED_ON_GRANT = "certificates.decision_granted"
 
 def _carry_out_grant(decision: Decision) -> None:
     """§3.3: a grant of an initial certification or a recertification issues the certificate,
-    in the same transaction (a granted decision never lacks its certificate); the system acts,
-    naming the decision. Surveillance, change and extension grants act on the certificate in
+    and a grant of a scope extension replaces the certificate its application names (§3.4.5,
+    §3.5.5.2 d), in the same transaction (a granted decision never lacks its certificate); the
+    system acts, naming the decision. Surveillance and change grants act on the certificate in
     the surveillance app (``decision_made``)."""
-    from .certificates import ISSUING_KINDS, certificate_issue
+    from .certificates import ISSUING_KINDS, certificate_extend, certificate_issue
 
     if decision.evaluation.kind in ISSUING_KINDS:
         certificate_issue(
+            evaluation=decision.evaluation,
+            by=SYSTEM,
+            reason=f"{ISSUED_ON_GRANT} {decision.reference}",
+        )
+    elif decision.evaluation.kind == Evaluation.Kind.EXTENSION:
+        certificate_extend(
             evaluation=decision.evaluation,
             by=SYSTEM,
             reason=f"{ISSUED_ON_GRANT} {decision.reference}",

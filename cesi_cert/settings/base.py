@@ -318,6 +318,7 @@ SPECTACULAR_SETTINGS = {
         "ApplicationStateEnum": "applications.models.Application.State",
         "DocumentKindEnum": "applications.models.DocumentKind",
         "EvidenceKindEnum": "evaluations.models.Evidence.Kind",
+        "ExtensionConditionEnum": "applications.models.ExtensionCondition",
         "IncidentKindEnum": "surveillance.models.OrganizationNotice.Kind",
         "CaseGroundEnum": "surveillance.models.Case.Ground",
         "ChangeRequestKindEnum": "surveillance.models.ChangeRequest.Kind",

@@ -27,6 +27,7 @@ from .cycles import (
     on_certificate_renewed,
     on_decision_made,
 )
+from .extension import cycle_combine_with_extension, extension_findings
 from .incidents import (
     LATE_SWEEP,
     notice_decide,
@@ -55,6 +56,8 @@ __all__ = [
     "MISSED_SWEEP",
     "OPEN_SWEEP",
     "cycle_close_missed",
+    "cycle_combine_with_extension",
+    "extension_findings",
     "cycle_ensure",
     "cycle_open_evaluation",
     "cycles_missed_due",

@@ -114,17 +114,13 @@ def on_certificate_renewed(sender, certificate, previous_expires_on=None, **kwar
 
 
 def _certificate_sites(certificate):
-    """The sites of the certificate's current version: those of the evaluation behind the
-    latest version that had one (a reissue for a name change keeps the same sites)."""
-    from certificates.models import CertificateVersion
+    """The sites of the certificate's current version as printed (an extension adds sites, a
+    reduction removes some; a name change keeps them)."""
+    from applications.models import Site
 
-    version = (
-        CertificateVersion.objects.filter(certificate=certificate, evaluation__isnull=False)
-        .select_related("evaluation")
-        .order_by("-sequence")
-        .first()
-    )
-    return list(version.evaluation.sites.all()) if version else []
+    version = certificate.current_version
+    ids = [s["site"] for s in version.sites] if version else []
+    return list(Site.objects.filter(pk__in=ids))
 
 
 def cycles_to_evaluate(as_of):
