@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.transitions import Action, ActionSet, ReasonForm, RequiredReasonForm
 
 from . import services
-from .forms import DecideForm, NotifyForm
+from .forms import CaseAcceptForm, DecideForm, NotifyForm
 
 NOTICE_ACTIONS = ActionSet(
     field_name="state",
@@ -44,8 +44,11 @@ CASE_ACTIONS = ActionSet(
             "accept",
             _("Accept the proposal"),
             services.case_accept,
-            ReasonForm,
-            help_text=_("The action is then taken on the certificate (§5)."),
+            CaseAcceptForm,
+            help_text=_(
+                "A proposal to suspend or withdraw is carried out on the case's certificate at "
+                "once (§5)."
+            ),
         ),
         Action(
             "dismiss", _("Dismiss the case"), services.case_dismiss, RequiredReasonForm, "danger"

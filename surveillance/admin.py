@@ -145,6 +145,7 @@ class OrganizationNoticeAdmin(
     fields = (
         "reference",
         "organization",
+        "certificate",
         "kind",
         "occurred_at",
         "due_at",
@@ -195,13 +196,27 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
     open_form_class = CaseOpenForm
     open_title = _("Open a case")
     view_on_site = False
-    list_display = ("reference", "organization", "proposal", "ground", "state", "created_at")
+    list_display = (
+        "reference",
+        "organization",
+        "certificate",
+        "proposal",
+        "ground",
+        "state",
+        "created_at",
+    )
     list_filter = ("state", "proposal", "ground")
-    search_fields = ("reference", "organization__name_zh", "organization__credit_code")
-    list_select_related = ("organization",)
+    search_fields = (
+        "reference",
+        "organization__name_zh",
+        "organization__credit_code",
+        "certificate__number",
+    )
+    list_select_related = ("organization", "certificate")
     fields = (
         "reference",
         "organization",
+        "certificate_link",
         "proposal",
         "ground",
         "notice_link",
@@ -220,6 +235,32 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
 
     def perform_open(self, by, cleaned):
         return services.case_open(by=by, **cleaned)
+
+    #: §5: the accept button says what it does to the certificate.
+    ACCEPT_LABELS = {
+        Case.Proposal.SUSPENSION: _("Accept and suspend"),
+        Case.Proposal.WITHDRAWAL: _("Accept and withdraw"),
+    }
+
+    def transition_buttons(self, request, obj):
+        buttons = super().transition_buttons(request, obj)
+        for button in buttons:
+            if button["name"] == "accept" and obj.proposal in self.ACCEPT_LABELS:
+                button["label"] = self.ACCEPT_LABELS[obj.proposal]
+                button["style"] = "danger"
+        return buttons
+
+    @admin.display(description=_("certificate"))
+    def certificate_link(self, case):
+        if not case.certificate_id:
+            return "—"
+        url = reverse("admin:certificates_certificate_change", args=[case.certificate_id])
+        return format_html(
+            '<a href="{}">{} ({})</a>',
+            url,
+            case.certificate.number,
+            case.certificate.get_state_display(),
+        )
 
     @admin.display(description=_("notification"))
     def notice_link(self, case):

@@ -13,6 +13,8 @@ from rest_framework import mixins, serializers, status
 
 from applications import selectors as application_selectors
 from applications.models import Organization
+from certificates import selectors as certificate_selectors
+from certificates.models import Certificate
 from cesi_cert.api import (
     AvailableTransitionsField,
     ScopedPrimaryKeyRelatedField,
@@ -39,6 +41,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "organization",
+            "certificate",
             "kind",
             "occurred_at",
             "description",
@@ -75,6 +78,13 @@ class IncidentInputSerializer(serializers.Serializer):
         help_text="Staff only: how the certification body learned it (not `organization`).",
     )
     source_note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+    certificate = ScopedPrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(),
+        scope=certificate_selectors.certificates_for,
+        required=False,
+        allow_null=True,
+        help_text="The certificate concerned; needed when the organisation holds several.",
+    )
 
 
 @extend_schema_view(
@@ -123,6 +133,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "organization",
+            "certificate",
             "proposal",
             "ground",
             "notice",
@@ -139,6 +150,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseInputSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    certificate = serializers.PrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(), required=False, allow_null=True
+    )
     proposal = serializers.ChoiceField(choices=Case.Proposal.choices)
     ground = serializers.ChoiceField(choices=Case.Ground.choices)
     note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)

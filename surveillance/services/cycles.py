@@ -207,6 +207,7 @@ def cycle_close_missed(pk: int, as_of) -> bool:
         deadlines.close(cycle, surveillance_deadlines.CYCLE_DUE, at=as_of)
         case_open(
             organization=certificate.organization,
+            certificate=certificate,
             by=SYSTEM,
             proposal=Case.Proposal.SUSPENSION,
             ground=Case.Ground.A,
