@@ -6,7 +6,13 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.transitions import Action, ActionSet, ReasonForm, RequiredReasonForm
 
 from . import services
-from .forms import CaseAcceptForm, DecideForm, NotifyForm
+from .forms import (
+    CaseAcceptForm,
+    ConfirmConformityForm,
+    DecideForm,
+    NotifyForm,
+    RefuseRequirementsForm,
+)
 
 NOTICE_ACTIONS = ActionSet(
     field_name="state",
@@ -52,6 +58,50 @@ CASE_ACTIONS = ActionSet(
         ),
         Action(
             "dismiss", _("Dismiss the case"), services.case_dismiss, RequiredReasonForm, "danger"
+        ),
+    ],
+)
+
+REQUIREMENT_CHANGE_ACTIONS = ActionSet(
+    field_name="state",
+    subject="change",
+    actions=[
+        Action(
+            "publish",
+            _("Publish to the certificate holders"),
+            services.requirement_change_publish,
+            ReasonForm,
+            help_text=_(
+                "§3.4.7: every holder of a valid or suspended certificate of the scheme is told "
+                "and asked to confirm its conformity."
+            ),
+        ),
+    ],
+)
+
+REQUIREMENT_VERIFICATION_ACTIONS = ActionSet(
+    field_name="state",
+    subject="verification",
+    actions=[
+        Action(
+            "confirm",
+            _("Confirm conformity"),
+            services.requirement_verification_confirm,
+            ConfirmConformityForm,
+        ),
+        Action(
+            "refuse",
+            _("We do not want to meet the new requirements"),
+            services.requirement_verification_refuse,
+            RefuseRequirementsForm,
+            "danger",
+            help_text=_("§5.2.1 i: a case proposing withdrawal of the certificate is opened."),
+        ),
+        Action(
+            "verify",
+            _("Verify the conformity"),
+            services.requirement_verification_verify,
+            ReasonForm,
         ),
     ],
 )

@@ -22,9 +22,22 @@ from cesi_cert.errors import DomainError
 from cesi_cert.forms import add_domain_errors
 
 from . import permissions, services
-from .actions import CASE_ACTIONS, NOTICE_ACTIONS
-from .forms import CaseOpenForm, NoticeOpenForm
-from .models import Case, NoticeAttachment, OrganizationNotice, SurveillanceCycle
+from .actions import (
+    CASE_ACTIONS,
+    NOTICE_ACTIONS,
+    REQUIREMENT_CHANGE_ACTIONS,
+    REQUIREMENT_VERIFICATION_ACTIONS,
+)
+from .forms import CaseOpenForm, ExtraSurveillanceForm, NoticeOpenForm, RequirementChangeForm
+from .models import (
+    Case,
+    ExtraSurveillance,
+    NoticeAttachment,
+    OrganizationNotice,
+    RequirementChange,
+    RequirementVerification,
+    SurveillanceCycle,
+)
 
 
 class OpenViewMixin:
@@ -331,3 +344,95 @@ class SurveillanceCycleAdmin(ServiceOnlyAdminMixin, SimpleHistoryAdmin):
             return "—"
         url = reverse("admin:evaluations_evaluation_change", args=[cycle.evaluation_id])
         return format_html('<a href="{}">{}</a>', url, cycle.evaluation.reference)
+
+
+@admin.register(RequirementChange)
+class RequirementChangeAdmin(
+    OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
+):
+    """§3.4.7: drafted here, published with the button (through the service)."""
+
+    action_set = REQUIREMENT_CHANGE_ACTIONS
+    open_form_class = RequirementChangeForm
+    open_title = _("Record a change of certification requirements")
+    view_on_site = False
+    list_display = ("reference", "scheme", "title", "effective_on", "verify_by", "state")
+    list_filter = ("state", "scheme")
+    search_fields = ("reference", "title")
+    list_select_related = ("scheme",)
+    fields = (
+        "reference",
+        "scheme",
+        "title",
+        "description",
+        "effective_on",
+        "verify_by",
+        "created_by",
+        "published_by",
+        "published_at",
+        "verifications_link",
+    )
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_manage_requirements(user)
+
+    def perform_open(self, by, cleaned):
+        return services.requirement_change_create(by=by, **cleaned)
+
+    @admin.display(description=_("verifications"))
+    def verifications_link(self, change):
+        url = reverse("admin:surveillance_requirementverification_changelist")
+        return format_html(
+            '<a href="{}?change__id__exact={}">{}</a>', url, change.pk, change.verifications.count()
+        )
+
+
+@admin.register(RequirementVerification)
+class RequirementVerificationAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+    action_set = REQUIREMENT_VERIFICATION_ACTIONS
+    view_on_site = False
+    list_display = ("change", "certificate", "organization", "state", "answered_at")
+    list_filter = ("state", "change", "change__scheme")
+    search_fields = ("change__reference", "certificate__number", "organization__name_zh")
+    list_select_related = ("change", "certificate", "organization")
+    fields = (
+        "change",
+        "certificate",
+        "organization",
+        "note",
+        "attachment_link",
+        "answered_by",
+        "answered_at",
+        "verified_by",
+        "verified_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("attachment"))
+    def attachment_link(self, verification):
+        if not verification.attachment:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', verification.get_download_url(), verification.attachment_name
+        )
+
+
+@admin.register(ExtraSurveillance)
+class ExtraSurveillanceAdmin(OpenViewMixin, ServiceOnlyAdminMixin, SimpleHistoryAdmin):
+    """§3.4.2 special cases: add an extra surveillance evaluation (through the service)."""
+
+    open_form_class = ExtraSurveillanceForm
+    open_title = _("Add an extra surveillance")
+    view_on_site = False
+    list_display = ("certificate", "due_on", "evaluation", "requested_by", "created_at")
+    search_fields = ("certificate__number", "evaluation__reference")
+    list_select_related = ("certificate", "evaluation", "requested_by")
+    fields = ("certificate", "evaluation", "reason", "due_on", "requested_by", "created_at")
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_manage_requirements(user)
+
+    def perform_open(self, by, cleaned):
+        return services.surveillance_add_extra(by=by, **cleaned)

@@ -12,7 +12,7 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 
 from applications import selectors as application_selectors
-from applications.models import Organization
+from applications.models import Organization, Scheme
 from certificates import selectors as certificate_selectors
 from certificates.models import Certificate
 from cesi_cert.api import (
@@ -27,8 +27,19 @@ from cesi_cert.errors import forbidden
 from cesi_cert.limits import NOTE
 
 from . import permissions, selectors, services
-from .actions import CASE_ACTIONS, NOTICE_ACTIONS
-from .models import Case, OrganizationNotice, SurveillanceCycle
+from .actions import (
+    CASE_ACTIONS,
+    NOTICE_ACTIONS,
+    REQUIREMENT_CHANGE_ACTIONS,
+    REQUIREMENT_VERIFICATION_ACTIONS,
+)
+from .models import (
+    Case,
+    OrganizationNotice,
+    RequirementChange,
+    RequirementVerification,
+    SurveillanceCycle,
+)
 
 
 class IncidentSerializer(serializers.ModelSerializer):
@@ -228,7 +239,119 @@ class SurveillanceCycleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin,
         return selectors.cycles_for(self.request.user).order_by("ends_on", "pk")
 
 
+class RequirementChangeSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=REQUIREMENT_CHANGE_ACTIONS)
+
+    class Meta:
+        model = RequirementChange
+        fields = [
+            "id",
+            "reference",
+            "scheme",
+            "title",
+            "description",
+            "effective_on",
+            "verify_by",
+            "state",
+            "published_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+
+class RequirementChangeInputSerializer(serializers.Serializer):
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=NOTE)
+    effective_on = serializers.DateField()
+    verify_by = serializers.DateField()
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(RequirementChangeSerializer)),
+    create=extend_schema(
+        request=RequirementChangeInputSerializer,
+        responses={201: RequirementChangeSerializer, **error_responses(400, 403)},
+        description="§3.4.7: draft a change of a scheme's certification requirements "
+        "(认证业务部); publish it with the `publish` transition.",
+    ),
+)
+class RequirementChangeViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """Changes of certification requirements (staff only) and their transition (publish)."""
+
+    serializer_class = RequirementChangeSerializer
+    input_serializers = {"create": RequirementChangeInputSerializer}
+    action_set = REQUIREMENT_CHANGE_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RequirementChange.objects.none()
+        return selectors.requirement_changes_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        if not permissions.can_manage_requirements(request.user):
+            raise forbidden()
+        change = services.requirement_change_create(by=request.user, **self.validated())
+        return self.output(change, status_code=status.HTTP_201_CREATED)
+
+
+class RequirementVerificationSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=REQUIREMENT_VERIFICATION_ACTIONS)
+    change_reference = serializers.CharField(source="change.reference", read_only=True)
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True)
+    verify_by = serializers.DateField(source="change.verify_by", read_only=True)
+    has_attachment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequirementVerification
+        fields = [
+            "id",
+            "change",
+            "change_reference",
+            "certificate",
+            "certificate_number",
+            "organization",
+            "state",
+            "verify_by",
+            "note",
+            "has_attachment",
+            "answered_at",
+            "verified_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_has_attachment(self, verification) -> bool:
+        return bool(verification.attachment)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(RequirementVerificationSerializer)),
+)
+class RequirementVerificationViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """§3.4.7 verifications: an organisation's members see their own (another's is a 404) and
+    confirm or refuse; staff see all and verify a confirmation."""
+
+    serializer_class = RequirementVerificationSerializer
+    action_set = REQUIREMENT_VERIFICATION_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RequirementVerification.objects.none()
+        return selectors.requirement_verifications_for(self.request.user).order_by("pk")
+
+
 def register(router):
     router.register("incidents", IncidentViewSet, basename="incident")
     router.register("cases", CaseViewSet, basename="case")
+    router.register("requirement-changes", RequirementChangeViewSet, basename="requirement-change")
+    router.register(
+        "requirement-verifications",
+        RequirementVerificationViewSet,
+        basename="requirement-verification",
+    )
     router.register("surveillance-cycles", SurveillanceCycleViewSet, basename="surveillance-cycle")

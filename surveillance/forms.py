@@ -224,3 +224,67 @@ class CaseAcceptForm(forms.Form):
             "organisation's consent (§5.1.4)."
         ),
     )
+
+
+class RequirementChangeForm(forms.Form):
+    """认证业务部 drafts a change of requirements (§3.4.7)."""
+
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    effective_on = forms.DateField(
+        label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    verify_by = forms.DateField(
+        label=_("Conformity to be verified by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from applications.models import Scheme
+
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = Scheme.objects.all()
+
+
+class ConfirmConformityForm(forms.Form):
+    """The organisation declares it meets the changed requirements (§3.4.7)."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you changed to meet the new requirements."),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, DOCX or XLSX; the content is checked."),
+    )
+
+
+class RefuseRequirementsForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "§5.2.1 i: not meeting the new requirements leads to the withdrawal of the certificate."
+        ),
+    )
+
+
+class ExtraSurveillanceForm(forms.Form):
+    """§3.4.2 special cases: an extra surveillance evaluation outside the cycle."""
+
+    certificate = forms.ModelChoiceField(
+        label=_("Certificate"),
+        queryset=Certificate.objects.filter(state__in=Certificate.HELD_STATES).order_by("number"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))

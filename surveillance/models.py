@@ -499,3 +499,20 @@ class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
     @transition(field=state, source=State.OPEN, target=State.CANCELLED, permission=_system_only)
     def cancel(self, *, by, on):
         self.closed_on = on
+
+
+from .models_requirements import (  # noqa: E402 — §3.4.7 and §3.4.2 special cases
+    ExtraSurveillance,
+    RequirementChange,
+    RequirementVerification,
+)
+
+__all__ = [
+    "Case",
+    "ExtraSurveillance",
+    "NoticeAttachment",
+    "OrganizationNotice",
+    "RequirementChange",
+    "RequirementVerification",
+    "SurveillanceCycle",
+]

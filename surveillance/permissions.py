@@ -32,3 +32,9 @@ def can_decide_case(user) -> bool:
     """The same two departments accept or dismiss a proposal; the action itself is then taken
     through the certificate services."""
     return can_open_case(user)
+
+
+def can_manage_requirements(user) -> bool:
+    """认证业务部 publishes changed requirements, verifies conformity (§3.4.7) and adds extra
+    surveillance (§3.4.2)."""
+    return has_role(user, Role.CERTIFICATION_BUSINESS)

@@ -1,6 +1,14 @@
 """The permissions each role has on surveillance (written out in migration 0002 too)."""
 
-_MODELS = ("organizationnotice", "noticeattachment", "case", "surveillancecycle")
+_MODELS = (
+    "organizationnotice",
+    "noticeattachment",
+    "case",
+    "surveillancecycle",
+    "requirementchange",
+    "requirementverification",
+    "extrasurveillance",
+)
 
 #: Customer service receives and decides notifications; 认证业务部 follows them and decides
 #: cases with customer service; the committee reads. Changes go through the services; "view"

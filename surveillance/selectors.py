@@ -7,7 +7,14 @@ from django.db.models import QuerySet
 from applications.models import Membership
 
 from . import permissions
-from .models import Case, NoticeAttachment, OrganizationNotice, SurveillanceCycle
+from .models import (
+    Case,
+    NoticeAttachment,
+    OrganizationNotice,
+    RequirementChange,
+    RequirementVerification,
+    SurveillanceCycle,
+)
 
 
 def notices_for(user) -> QuerySet[OrganizationNotice]:
@@ -45,3 +52,23 @@ def cycles_for(user) -> QuerySet[SurveillanceCycle]:
         return qs.none()
     mine = Membership.objects.filter(user=user).values("organization")
     return qs.filter(certificate__organization__in=mine)
+
+
+def requirement_changes_for(user) -> QuerySet[RequirementChange]:
+    """Changes of requirements are drafted and published by the CB: staff only."""
+    qs = RequirementChange.objects.select_related("scheme", "published_by")
+    return qs if permissions.can_follow(user) else qs.none()
+
+
+def requirement_verifications_for(user) -> QuerySet[RequirementVerification]:
+    """Every verification for CB staff; those of their organisations for members (another's
+    is a 404, §3.4.7)."""
+    qs = RequirementVerification.objects.select_related(
+        "change", "change__scheme", "certificate", "organization"
+    )
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(organization__in=mine)

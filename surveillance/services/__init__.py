@@ -12,6 +12,7 @@ from .cycles import (
     on_certificate_issued,
     on_decision_made,
 )
+from .extra import surveillance_add_extra
 from .incidents import (
     LATE_SWEEP,
     notice_decide,
@@ -22,8 +23,29 @@ from .incidents import (
     notice_submit,
     notices_late_due,
 )
+from .requirements import (
+    MISSED_REQUIREMENTS_SWEEP,
+    requirement_change_create,
+    requirement_change_publish,
+    requirement_verification_confirm,
+    requirement_verification_miss,
+    requirement_verification_refuse,
+    requirement_verification_verify,
+    requirement_verifications_ensure,
+    requirements_missed_due,
+)
 
 __all__ = [
+    "MISSED_REQUIREMENTS_SWEEP",
+    "requirement_change_create",
+    "requirement_change_publish",
+    "requirement_verification_confirm",
+    "requirement_verification_miss",
+    "requirement_verification_refuse",
+    "requirement_verification_verify",
+    "requirement_verifications_ensure",
+    "requirements_missed_due",
+    "surveillance_add_extra",
     "LATE_SWEEP",
     "MISSED_SWEEP",
     "OPEN_SWEEP",

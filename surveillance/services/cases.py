@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
-from cesi_cert.db import unique_violation
 from certificates.grounds import SuspensionGround, WithdrawalGround
+from cesi_cert.db import unique_violation
 from cesi_cert.errors import DomainError, conflict, forbidden, invalid, invalid_fields
 from cesi_cert.notifications import notify
 from cesi_cert.references import assign_year_reference
@@ -163,14 +163,13 @@ def case_accept(
     default 6 months, §5.1.3). A case without a certificate is accepted only when it proposes
     "another action". :data:`surveillance.signals.case_accepted` is sent once this commits."""
     locked = begin(case, "accept", by)
-    if locked.proposal != Case.Proposal.OTHER:
-        if locked.certificate_id is None:
-            raise conflict(
-                _(
-                    "This case names no certificate: only a case proposing another action can be "
-                    "accepted; open a new case with the certificate."
-                )
+    if locked.proposal != Case.Proposal.OTHER and locked.certificate_id is None:
+        raise conflict(
+            _(
+                "This case names no certificate: only a case proposing another action can be "
+                "accepted; open a new case with the certificate."
             )
+        )
     run_transition(
         locked,
         "accept",

@@ -149,6 +149,9 @@ def on_decision_made(sender, decision, **kwargs) -> None:
     evaluation satisfies the cycle and opens the next one."""
     if decision.state != "granted" or not decision.evaluation_id:
         return
+    from .extra import on_extra_granted
+
+    on_extra_granted(decision)
     with transaction.atomic():
         cycle = (
             SurveillanceCycle.objects.select_for_update()

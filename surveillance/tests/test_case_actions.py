@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from applications.tests.factories import OrganizationFactory, applicant_of
+from applications.tests.factories import OrganizationFactory
 from certificates import services as certificate_services
 from certificates.models import Certificate, StatusChange
 from certificates.tests.factories import issued_certificate
@@ -56,9 +56,7 @@ def test_s5_1_1_accepting_a_ground_a_case_suspends_the_certificate(
     assert (change.kind, change.ground, change.created_by) == ("suspension", "a", business_staff)
     assert change.reason.startswith(case.reference)
     assert cert.history.first().history_user == business_staff
-    assert [(r.transition, r.actor) for r in transition_log(cert)] == [
-        ("suspend", business_staff)
-    ]
+    assert [(r.transition, r.actor) for r in transition_log(cert)] == [("suspend", business_staff)]
     notice = Notification.objects.get(recipient=applicant, kind="certificate.status_changed")
     assert cert.number in notice.message
 
