@@ -205,3 +205,44 @@ def test_s3_4_7_missed_at_the_due_moment_opens_a_case_once(change, holders, busi
     with at("2026-10-01T02:00"):  # a second run does nothing more
         call_command("run_deadlines")
     assert Case.objects.count() == 2
+
+
+def test_s3_4_7_admin_drafts_publishes_and_lists_verifications(client, holders, business_staff):
+    client.force_login(business_staff)
+    res = client.post(
+        reverse("admin:surveillance_requirementchange_open"),
+        {
+            "scheme": holders["other"].scheme_id,
+            "title": "新要求",
+            "description": "说明",
+            "effective_on": "2026-07-01",
+            "verify_by": "2026-06-30",
+        },
+    )
+    assert res.status_code == 200  # verified before it takes effect: a field error
+    assert "verify_by" in res.context["form"].errors
+    res = client.post(
+        reverse("admin:surveillance_requirementchange_open"),
+        {
+            "scheme": holders["other"].scheme_id,
+            "title": "新要求",
+            "description": "说明",
+            "effective_on": "2026-07-01",
+            "verify_by": "2026-09-30",
+        },
+    )
+    assert res.status_code == 302
+    from surveillance.models import RequirementChange
+
+    change = RequirementChange.objects.get()
+    page = client.get(reverse("admin:surveillance_requirementchange_change", args=[change.pk]))
+    publish = reverse(
+        "admin:surveillance_requirementchange_transition", args=[change.pk, "publish"]
+    )
+    assert publish in page.content.decode()
+    assert client.post(publish, {"reason": ""}).status_code == 302
+    listing = client.get(
+        reverse("admin:surveillance_requirementverification_changelist") + "?state__exact=open"
+    )
+    assert listing.status_code == 200
+    assert holders["other"].number in listing.content.decode()
