@@ -355,3 +355,29 @@ def register(router):
         basename="requirement-verification",
     )
     router.register("surveillance-cycles", SurveillanceCycleViewSet, basename="surveillance-cycle")
+
+
+class VerificationTransitionJsonSerializer(serializers.Serializer):
+    """`confirm` and `refuse` take `note` (`confirm`'s `attachment` file only in multipart);
+    `verify` takes `reason`."""
+
+    note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+
+
+class VerificationTransitionMultipartSerializer(VerificationTransitionJsonSerializer):
+    attachment = serializers.FileField(
+        required=False, help_text="`confirm`: a document showing the conformity (§3.4.7)."
+    )
+
+
+# As the subcontracted assessments' (evaluations.api.fieldwork): one body per content type, a
+# file travels only in multipart/form-data.
+extend_schema_view(
+    transition=extend_schema(
+        request={
+            "application/json": VerificationTransitionJsonSerializer,
+            "multipart/form-data": VerificationTransitionMultipartSerializer,
+        }
+    )
+)(RequirementVerificationViewSet)
