@@ -267,8 +267,9 @@ class NoticeAttachment(models.Model):
 
 class Case(ConcurrentTransitionMixin, models.Model):
     """A staff case proposing an action on an organisation's certification (§5): opened by a
-    person or by a sweep, accepted (the action is then taken through the certificate services,
-    see :data:`surveillance.signals.case_accepted`) or dismissed with a reason."""
+    person or by a sweep, accepted (a proposed suspension or withdrawal is then carried out on
+    ``certificate`` through the certificate services, in the same transaction) or dismissed
+    with a reason."""
 
     class Proposal(models.TextChoices):
         SUSPENSION = "suspension", _("Suspend the certification")

@@ -159,10 +159,10 @@ def test_s3_4_7_confirm_in_the_portal_with_a_file_then_staff_verify(
     services.requirement_change_publish(change=change, by=business_staff)
     verification = RequirementVerification.objects.get(certificate=holders["mine"][0])
     client.force_login(applicant)
-    assert (
-        reverse("portal:requirement_verifications")
-        in client.get(reverse("portal:home")).content.decode()
-    )
+    home = client.get(reverse("portal:home")).content.decode()
+    assert reverse("portal:requirement_verifications") in home
+    # The deadlines panel shows the open item, linked to its page.
+    assert change.reference in home and verification.get_absolute_url() in home
     listing = client.get(reverse("portal:requirement_verifications")).content.decode()
     assert change.reference in listing
     url = reverse("portal:requirement_verification_action", args=[verification.pk, "confirm"])
