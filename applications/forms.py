@@ -189,7 +189,7 @@ class ApplicationForm(forms.ModelForm):
             "requested_level",
             "scope",
             "sites",
-            "previous_certificate_number",
+            "certificate",
         ]
         widgets = {
             "sites": forms.CheckboxSelectMultiple,
@@ -201,6 +201,13 @@ class ApplicationForm(forms.ModelForm):
         self.organization = organization
         self.fields["sites"].queryset = organization.sites.all()
         self.fields["scheme"].queryset = self.fields["scheme"].queryset.filter(is_active=True)
+        # Only this organisation's certificates are offered; another's id is "not one of the
+        # available choices" (and the service refuses it again).
+        certificate = self.fields["certificate"]
+        certificate.queryset = certificate.queryset.filter(organization=organization).order_by(
+            "number"
+        )
+        certificate.label_from_instance = lambda c: f"{c.number} · {c.get_state_display()}"
         levels = [("", _("— no level / not applicable —"))]
         from .models import Scheme
 
@@ -225,7 +232,7 @@ class ApplicationForm(forms.ModelForm):
                 "kind",
                 "scope",
                 "requested_level",
-                "previous_certificate_number",
+                "certificate",
             )
         }
         errors = application_field_errors(

@@ -363,6 +363,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
     EDITABLE_STATES = (State.DRAFT, State.CHANGES_REQUESTED)
     #: States an application can no longer leave.
     FINAL_STATES = (State.CONTRACTED, State.REJECTED, State.WITHDRAWN)
+    #: Kinds that continue a certificate the organisation holds (they name it in ``certificate``).
+    CONTINUING_KINDS = (Kind.RECERTIFICATION, Kind.EXTENSION, Kind.LEVEL_CHANGE)
+    #: The states of ``certificates.Certificate`` each continuing kind may continue: a suspended
+    #: certificate can still be renewed (§3.5) but not extended or raised (§3.4.4, §3.4.5); a
+    #: withdrawn or expired one continues nothing. (certificates' tests keep these in step.)
+    CONTINUABLE_CERTIFICATE_STATES = {
+        Kind.RECERTIFICATION: ("active", "suspended"),
+        Kind.EXTENSION: ("active",),
+        Kind.LEVEL_CHANGE: ("active",),
+    }
 
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     organization = models.ForeignKey(
@@ -384,10 +394,16 @@ class Application(ConcurrentTransitionMixin, models.Model):
         help_text=_("The services and activities to be certified."),
         **limits.bounded_text(limits.SCOPE),
     )
-    previous_certificate_number = models.CharField(
-        _("current certificate number"),
-        max_length=64,
+    # §3.5, §3.4.5, §3.4.4: recertification, extension and level change continue a certificate
+    # the organisation holds. The model is the certificates app's (a string reference: this app
+    # never imports it); which of its states may be continued is CONTINUABLE_CERTIFICATE_STATES.
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("current certificate"),
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
+        related_name="applications",
         help_text=_("For recertification, extension and level change."),
     )
     state = FSMField(

@@ -70,6 +70,14 @@ def sites_for(user) -> QuerySet[Site]:
     )
 
 
+def certificates_for(user) -> QuerySet:
+    """The certificates an application of ``user`` may name (recertification, extension, level
+    change): those of the organisations they act for. The model is the certificates app's,
+    reached through the application's field so this app never imports it."""
+    model = Application._meta.get_field("certificate").related_model
+    return model.objects.filter(organization__in=organizations_for(user))
+
+
 def applications_for(user) -> QuerySet[Application]:
     """Every application for CB staff; their organisations' for applicants, plus what a
     downstream app grants (an auditor on the evaluation team, a committee member voting)."""

@@ -42,12 +42,14 @@ def track_decision(decision) -> None:
     )
 
 
-# §3.5: the recertification window opens 3 months before expiry; the reminder marks it.
+# §3.5: the recertification window opens 3 months before expiry; a reminder marks the opening
+# and another follows every month until the certificate is renewed or expires.
 CERTIFICATE_EXPIRY = deadlines.DeadlineKind(
     "certificates.expiry",
     _("Certificate %(number)s expires: apply for recertification before %(until)s"),
     owner=Role.CUSTOMER_SERVICE,
     remind_before=relativedelta(months=3),
+    remind_every=relativedelta(months=1),
     organization_recipients=deadline_organization_members,
 )
 # §5.1.3–§5.1.4: at the end of the suspension without reinstatement the certificate is withdrawn;

@@ -9,3 +9,8 @@ decision_made = Event("certificates.decision_made")
 #: A new certificate was issued (§3.3, §4.1) — not a renewal or a reissue of an existing one.
 #: Sent with ``certificate``; surveillance opens the certificate's first cycle (§3.4.2).
 certificate_issued = Event("certificates.certificate_issued")
+
+#: A recertification renewed a certificate (§3.5): same number, validity extended from the old
+#: expiry. Sent with ``certificate`` and ``previous_expires_on``; surveillance starts the cycles
+#: of the new period (§3.4.2).
+certificate_renewed = Event("certificates.certificate_renewed")

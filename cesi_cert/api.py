@@ -174,6 +174,21 @@ class ScopedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
         return self.scope(request.user)
 
 
+class ScopedSlugRelatedField(serializers.SlugRelatedField):
+    """A natural key (``slug_field``) chosen among the objects ``scope(request.user)`` returns;
+    as :class:`ScopedPrimaryKeyRelatedField`, another organisation's object "does not exist"."""
+
+    def __init__(self, *, scope: Callable, **kwargs):
+        self.scope = scope
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:
+            return self.queryset.none()
+        return self.scope(request.user)
+
+
 class AvailableTransitionSerializer(serializers.Serializer):
     name = serializers.CharField(help_text=_("Use it in POST …/transitions/<name>/."))
     label = serializers.CharField()

@@ -88,6 +88,8 @@ class DeadlineKind:
     owner: str = ""
     visible_to_organization: bool = True
     remind_before: object = None  # a timedelta or a dateutil relativedelta
+    #: Remind again every so often until the due moment (§3.5: monthly once the window opens).
+    remind_every: object = None  # a timedelta or a dateutil relativedelta
     organization_recipients: Callable | None = None  # (deadline) -> users
 
     def __post_init__(self):
@@ -272,7 +274,8 @@ def reminders_due(as_of: datetime):
 
 def remind(pk: int, as_of: datetime) -> bool:
     """Remind once before the date: the conditional update is the lock (a second or concurrent
-    run updates nothing and sends nothing)."""
+    run updates nothing and sends nothing). A kind that reminds repeatedly is re-armed for its
+    next reminder after ``as_of`` (a run catching up after an outage sends one, not a backlog)."""
     from django.db import transaction
 
     from . import notices
@@ -280,12 +283,25 @@ def remind(pk: int, as_of: datetime) -> bool:
 
     with transaction.atomic():
         won = Deadline.objects.filter(
-            pk=pk, closed_at__isnull=True, reminded_at__isnull=True
+            pk=pk, closed_at__isnull=True, reminded_at__isnull=True, remind_at__lte=as_of
         ).update(reminded_at=as_of)
         if not won:
             return False
-        _announce(Deadline.objects.get(pk=pk), notices.DEADLINE_REMINDER)
+        deadline = Deadline.objects.get(pk=pk)
+        _announce(deadline, notices.DEADLINE_REMINDER)
+        _rearm(deadline, as_of)
     return True
+
+
+def _rearm(deadline, as_of: datetime) -> None:
+    kind = kind_of(deadline)
+    if kind is None or not kind.remind_every or deadline.remind_at is None:
+        return
+    following = deadline.remind_at
+    while following <= as_of:
+        following += kind.remind_every
+    if following < deadline.due_at:
+        type(deadline).objects.filter(pk=deadline.pk).update(remind_at=following, reminded_at=None)
 
 
 def alerts_due(as_of: datetime):

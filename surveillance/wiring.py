@@ -48,6 +48,9 @@ def connect() -> None:
     certificate_signals.certificate_issued.connect(
         services.on_certificate_issued, dispatch_uid="surveillance.cycle_on_certificate_issued"
     )
+    certificate_signals.certificate_renewed.connect(
+        services.on_certificate_renewed, dispatch_uid="surveillance.cycle_on_certificate_renewed"
+    )
     certificate_signals.decision_made.connect(
         services.on_decision_made, dispatch_uid="surveillance.cycle_on_decision_made"
     )

@@ -118,7 +118,7 @@ class ApplicationAdmin(
                     "state",
                     "scope",
                     "sites",
-                    "previous_certificate_number",
+                    "certificate",
                     "licence_on_record",
                 )
             },
@@ -160,7 +160,7 @@ class ApplicationAdmin(
         "state",
         "scope",
         "sites",
-        "previous_certificate_number",
+        "certificate",
         "licence_on_record",
         "created_by",
         "created_at",

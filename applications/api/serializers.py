@@ -12,7 +12,11 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cesi_cert.api import AvailableTransitionsField, ScopedPrimaryKeyRelatedField
+from cesi_cert.api import (
+    AvailableTransitionsField,
+    ScopedPrimaryKeyRelatedField,
+    ScopedSlugRelatedField,
+)
 
 from .. import selectors, services
 from ..actions import APPLICATION_ACTIONS
@@ -180,6 +184,11 @@ class ContractAmendInputSerializer(serializers.Serializer):
 
 class ApplicationSerializer(serializers.ModelSerializer):
     scheme = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    certificate = serializers.SlugRelatedField(
+        slug_field="number",
+        read_only=True,
+        help_text=_("The registration number of the certificate this application continues."),
+    )
     available_transitions = AvailableTransitionsField(action_set=APPLICATION_ACTIONS)
     missing_documents = serializers.SerializerMethodField(
         help_text=_("Kinds of required material (§3.1.3) not uploaded yet.")
@@ -197,7 +206,7 @@ class ApplicationSerializer(serializers.ModelSerializer):
             "requested_level",
             "scope",
             "sites",
-            "previous_certificate_number",
+            "certificate",
             "state",
             "available_transitions",
             "submitted_at",
@@ -226,6 +235,17 @@ class ApplicationUpdateSerializer(serializers.ModelSerializer):
     sites = ScopedPrimaryKeyRelatedField(
         queryset=Site.objects.all(), scope=selectors.sites_for, many=True, required=False
     )
+    certificate = ScopedSlugRelatedField(
+        slug_field="number",
+        queryset=Application._meta.get_field("certificate").related_model.objects.all(),
+        scope=selectors.certificates_for,
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "For recertification, extension and level change: the registration number of the "
+            "certificate your organisation holds."
+        ),
+    )
 
     class Meta:
         model = Application
@@ -235,7 +255,7 @@ class ApplicationUpdateSerializer(serializers.ModelSerializer):
             "requested_level",
             "scope",
             "sites",
-            "previous_certificate_number",
+            "certificate",
         ]
 
 

@@ -30,7 +30,7 @@ def _check_application_fields(app: Application, sites) -> None:
         kind=app.kind,
         scope=app.scope,
         requested_level=app.requested_level,
-        previous_certificate_number=app.previous_certificate_number,
+        certificate=app.certificate,
         sites=sites,
     )
     if errors:
@@ -47,7 +47,7 @@ def application_create(
     kind=Application.Kind.INITIAL,
     sites=(),
     requested_level="",
-    previous_certificate_number="",
+    certificate=None,
 ) -> Application:
     """Start a draft application for ``organization``."""
     if not permissions.can_act_for(by, organization):
@@ -58,7 +58,7 @@ def application_create(
         kind=kind,
         scope=scope,
         requested_level=requested_level or "",
-        previous_certificate_number=previous_certificate_number or "",
+        certificate=certificate,
         created_by=by,
         reference=f"tmp-{uuid.uuid4().hex[:16]}",  # replaced once the id is known
     )
@@ -82,9 +82,10 @@ def application_update(*, application: Application, by, sites=None, **fields) ->
             _("The application can be changed only while it is a draft or changes are requested."),
             code=DomainError.CONFLICT,
         )
-    for name in ("scheme", "kind", "scope", "requested_level", "previous_certificate_number"):
+    for name in ("scheme", "kind", "scope", "requested_level", "certificate"):
         if name in fields:
-            setattr(app, name, fields[name] if fields[name] is not None else "")
+            value = fields[name]
+            setattr(app, name, value if value is not None or name == "certificate" else "")
     sites = list(sites) if sites is not None else None
     _check_application_fields(app, sites)
     app._history_user = by

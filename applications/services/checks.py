@@ -4,7 +4,7 @@ Two questions, each answered in one place and all at once (issue 6 item 12):
 
 - :func:`application_field_errors` — is what the applicant typed valid? Asked when a draft is
   saved (form, service, API alike). A draft may be incomplete, but a value that is there must be
-  valid, and a kind that continues a certificate needs that certificate's number from the start.
+  valid, and a kind that continues a certificate names that certificate from the start.
 - :func:`submission_blockers` — what must still be done before it can be submitted (§3.1.3)?
   The application page lists these with a link each and keeps "Submit" disabled until the list
   is empty; :func:`~applications.services.application_submit` refuses with all of them.
@@ -33,7 +33,7 @@ FIELD_ORDER = (
     "scheme",
     "kind",
     "requested_level",
-    "previous_certificate_number",
+    "certificate",
     "scope",
     "documents",
 )
@@ -48,6 +48,38 @@ def _position(field: str) -> int:
     return FIELD_ORDER.index(field) if field in FIELD_ORDER else len(FIELD_ORDER)
 
 
+def certificate_errors(organization, scheme, kind, certificate) -> list:
+    """Why ``certificate`` cannot be the one an application of ``kind`` continues (empty: it can).
+
+    Only the organisation's own certificate of the scheme, in a state the kind may continue
+    (``Application.CONTINUABLE_CERTIFICATE_STATES``); the messages never describe another
+    organisation's certificate.
+    """
+    if certificate is None:
+        return [
+            _(
+                "This kind of application continues a certificate you hold: choose the current certificate."
+            )
+        ]
+    if certificate.organization_id != organization.pk:
+        return [_("Choose a certificate of the applying organisation.")]
+    errors = []
+    if scheme is not None and certificate.scheme_id != scheme.pk:
+        errors.append(
+            _("Certificate %(number)s is of another scheme: choose the scheme it certifies.")
+            % {"number": certificate.number}
+        )
+    allowed = Application.CONTINUABLE_CERTIFICATE_STATES.get(kind, ())
+    if certificate.state not in allowed:
+        errors.append(
+            _(
+                "Certificate %(number)s is %(state)s: an application of this kind cannot continue it."
+            )
+            % {"number": certificate.number, "state": certificate.get_state_display()}
+        )
+    return errors
+
+
 def application_field_errors(
     *,
     organization,
@@ -55,7 +87,7 @@ def application_field_errors(
     kind,
     scope,
     requested_level="",
-    previous_certificate_number="",
+    certificate=None,
     sites=None,
 ) -> dict[str, list[str]]:
     """Every problem with these values of an application, by field (empty: all valid).
@@ -80,15 +112,13 @@ def application_field_errors(
             )
     if kind not in Application.Kind.values:
         add("kind", _("Choose the kind of application."))
-    elif kind != Application.Kind.INITIAL and not (previous_certificate_number or "").strip():
+    elif kind in Application.CONTINUING_KINDS:
         # Recertification (§3.5), extension (§3.4.5) and level change (§3.4.4) continue a
-        # certificate: without its number the application is not what it says it is.
-        add(
-            "previous_certificate_number",
-            _(
-                "This kind of application continues a certificate you hold: give the current certificate number."
-            ),
-        )
+        # certificate: without it the application is not what it says it is.
+        for message in certificate_errors(organization, scheme, kind, certificate):
+            add("certificate", message)
+    elif certificate is not None:
+        add("certificate", _("An initial certification does not continue a certificate."))
     try:
         validate_scope(scope)
     except ValidationError as e:
@@ -208,7 +238,7 @@ def submission_blockers(application: Application) -> list[Blocker]:
         kind=app.kind,
         scope=app.scope,
         requested_level=app.requested_level,
-        previous_certificate_number=app.previous_certificate_number,
+        certificate=app.certificate,
         sites=sites,
     )
     for field, messages in field_errors.items():

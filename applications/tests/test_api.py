@@ -372,6 +372,63 @@ def test_applicant_creates_a_draft_application(applicant, org):
     assert Application.objects.get(pk=body["id"]).created_by == applicant
 
 
+def test_s3_5_a_recertification_names_the_certificate_by_its_number(applicant, org, other_org):
+    from certificates.tests.factories import issued_certificate
+
+    held = issued_certificate(organization=org)
+    theirs = issued_certificate(organization=other_org)
+    client = client_for(applicant)
+    # Another organisation's number "does not exist" for this applicant.
+    refused = client.post(
+        "/api/v1/applications/",
+        _application_payload(org, kind="recertification", certificate=theirs.number),
+        format="json",
+    )
+    assert refused.status_code == 400 and "certificate" in refused.json()
+    assert theirs.organization.name_zh not in str(refused.json())
+    missing = client.post(
+        "/api/v1/applications/", _application_payload(org, kind="recertification"), format="json"
+    )
+    assert missing.status_code == 400 and "certificate" in missing.json()
+    response = client.post(
+        "/api/v1/applications/",
+        _application_payload(org, kind="recertification", certificate=held.number),
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["certificate"] == held.number
+    assert Application.objects.get(pk=response.json()["id"]).certificate == held
+
+
+def test_the_portal_form_offers_only_the_organisations_certificates(applicant, org, other_org):
+    from django.test import Client
+    from django.urls import reverse
+
+    from certificates.tests.factories import issued_certificate
+
+    held = issued_certificate(organization=org)
+    theirs = issued_certificate(organization=other_org)
+    web = Client()
+    web.force_login(applicant)
+    url = reverse("portal:application_create", args=[org.pk])
+    page = web.get(url).content.decode()
+    assert held.number in page and theirs.number not in page
+    site = SiteFactory(organization=org)
+    response = web.post(
+        url,
+        {
+            "scheme": held.scheme_id,
+            "kind": "recertification",
+            "requested_level": "4-star",
+            "scope": "家电安装维修服务",
+            "sites": [site.pk],
+            "certificate": theirs.pk,
+        },
+    )
+    assert response.status_code == 200 and "certificate" in response.context["form"].errors
+    assert not Application.objects.filter(organization=org, kind="recertification").exists()
+
+
 def test_application_with_another_organisations_site_is_400_on_sites(applicant, org, other_org):
     foreign = SiteFactory(organization=other_org)
     response = client_for(applicant).post(

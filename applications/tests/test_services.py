@@ -160,7 +160,7 @@ def test_recertification_needs_the_current_certificate(org, applicant):
     complete_documents(app)
     with pytest.raises(DomainError) as e:
         services.application_submit(application=app, by=applicant)
-    assert e.value.field == "previous_certificate_number"
+    assert e.value.field == "certificate"
 
 
 def test_create_refuses_sites_of_another_organisation(org, applicant, other_org):

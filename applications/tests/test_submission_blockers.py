@@ -61,7 +61,7 @@ def unready(org, applicant):
 def test_every_blocker_is_listed_at_once_each_with_a_link(unready):
     blockers = services.submission_blockers(unready)
     fields = [b.field for b in blockers]
-    assert fields[:3] == ["sites", "requested_level", "previous_certificate_number"]
+    assert fields[:3] == ["sites", "requested_level", "certificate"]
     missing = [b for b in blockers if b.field == "documents"]
     assert len(missing) == 3  # application form, service description, certificate copy
     edit = reverse("portal:application_edit", args=[unready.pk])
@@ -95,7 +95,7 @@ def test_submit_refuses_with_every_blocker_per_field(unready, applicant):
     assert set(err.errors) == {
         "sites",
         "requested_level",
-        "previous_certificate_number",
+        "certificate",
         "documents",
     }
     assert len(err.errors["documents"]) == 3
@@ -122,13 +122,42 @@ def _create(org, applicant, **fields):
     "kind",
     [Application.Kind.RECERTIFICATION, Application.Kind.EXTENSION, Application.Kind.LEVEL_CHANGE],
 )
-def test_a_kind_that_continues_a_certificate_needs_its_number_at_save(org, applicant, kind):
+def test_a_kind_that_continues_a_certificate_needs_it_at_save(org, applicant, kind):
+    """§3.5, §3.4.5, §3.4.4: the application names the certificate it continues."""
+    from certificates.tests.factories import issued_certificate
+
     with pytest.raises(DomainError) as refused:
-        _create(org, applicant, kind=kind, previous_certificate_number="")
-    assert list(refused.value.errors) == ["previous_certificate_number"]
-    assert not Application.objects.exists()
-    app = _create(org, applicant, kind=kind, previous_certificate_number="CESI-SC-2023-0001")
-    assert app.state == Application.State.DRAFT
+        _create(org, applicant, kind=kind, certificate=None)
+    assert list(refused.value.errors) == ["certificate"]
+    assert not Application.objects.filter(kind=kind).exists()
+    held = issued_certificate(organization=org)
+    app = _create(org, applicant, kind=kind, certificate=held)
+    assert app.state == Application.State.DRAFT and app.certificate == held
+
+
+def test_only_the_organisations_own_valid_certificate_of_the_scheme_can_be_continued(
+    org, applicant, other_org
+):
+    from certificates.models import Certificate
+    from certificates.tests.factories import issued_certificate
+
+    theirs = issued_certificate(organization=other_org)
+    with pytest.raises(DomainError) as refused:
+        _create(org, applicant, kind=Application.Kind.RECERTIFICATION, certificate=theirs)
+    [message] = refused.value.errors["certificate"]
+    assert theirs.number not in str(message)  # nothing of another organisation is told
+    ours = issued_certificate(organization=org)
+    Certificate.objects.filter(pk=ours.pk).update(state=Certificate.State.SUSPENDED)
+    ours.refresh_from_db()
+    # A suspended certificate may still be renewed (§3.5), not extended (§3.4.5).
+    assert _create(org, applicant, kind=Application.Kind.RECERTIFICATION, certificate=ours)
+    with pytest.raises(DomainError) as refused:
+        _create(org, applicant, kind=Application.Kind.EXTENSION, certificate=ours)
+    assert ours.number in str(refused.value.errors["certificate"][0])
+    # An initial certification continues nothing.
+    with pytest.raises(DomainError) as refused:
+        _create(org, applicant, certificate=ours)
+    assert "certificate" in refused.value.errors
 
 
 @pytest.mark.parametrize("scope", ["x", "  x  ", "ab", "...", "xxxxxx"])
@@ -154,7 +183,7 @@ def test_every_field_error_comes_in_one_round(org, applicant):
             scope="x",
             requested_level="99",
         )
-    assert set(refused.value.errors) == {"scope", "previous_certificate_number", "requested_level"}
+    assert set(refused.value.errors) == {"scope", "certificate", "requested_level"}
 
 
 def test_a_draft_may_still_be_incomplete(org, applicant):
@@ -168,7 +197,7 @@ def test_update_checks_the_kind_too(draft, applicant):
         services.application_update(
             application=draft, by=applicant, kind=Application.Kind.RECERTIFICATION
         )
-    assert "previous_certificate_number" in refused.value.errors
+    assert "certificate" in refused.value.errors
     draft.refresh_from_db()
     assert draft.kind == Application.Kind.INITIAL
 
@@ -188,7 +217,7 @@ def test_application_page_lists_every_blocker_and_disables_submit(unready, appli
     assert [field for field, _ in items] == [
         "sites",
         "requested_level",
-        "previous_certificate_number",
+        "certificate",
         "documents",
         "documents",
         "documents",
@@ -213,7 +242,7 @@ def test_posting_submit_anyway_shows_every_blocker_once(unready, applicant):
     response = client.post(url, {"reason": "请审核"})
     assert response.status_code == 200
     text = page_text(response)
-    for words in ("Choose at least one site", "Choose the level", "give the current certificate"):
+    for words in ("Choose at least one site", "Choose the level", "choose the current certificate"):
         assert text.count(words) == 1, words
     html = response.content.decode()
     assert "disabled" in re.search(r'<button[^>]*data-testid="confirm-submit"[^>]*>', html).group(0)
@@ -233,12 +262,12 @@ def test_the_form_says_everything_wrong_with_the_draft_in_one_round(org, applica
             "requested_level": "",
             "scope": "x",
             "sites": [site.pk],
-            "previous_certificate_number": "",
+            "certificate": "",
         },
     )
     assert response.status_code == 200
     html = response.content.decode()
-    for field in ("scope", "previous_certificate_number"):
+    for field in ("scope", "certificate"):
         block = re.search(rf'data-field="{field}".*?(?=<div class="field|</form>)', html, re.S)
         assert 'class="errorlist"' in block.group(0), field
     assert not Application.objects.exists()
@@ -248,7 +277,7 @@ def test_the_form_says_everything_wrong_with_the_draft_in_one_round(org, applica
         {"kind": "extension", "scope": "x", "sites": [site.pk]},
     )
     html = response.content.decode()
-    for field in ("scheme", "scope", "previous_certificate_number"):
+    for field in ("scheme", "scope", "certificate"):
         block = re.search(rf'data-field="{field}".*?(?=<div class="field|</form>)', html, re.S)
         assert 'class="errorlist"' in block.group(0), field
 
@@ -261,5 +290,5 @@ def test_api_submit_answers_400_with_every_blocker(unready, applicant):
     )
     assert response.status_code == 400
     body = response.json()
-    assert {"sites", "requested_level", "previous_certificate_number", "documents"} <= set(body)
+    assert {"sites", "requested_level", "certificate", "documents"} <= set(body)
     assert len(body["documents"]) == 3

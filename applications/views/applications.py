@@ -134,7 +134,17 @@ def application_create(request, pk):
         raise Http404
     sites = list(org.sites.all())
     initial = {"sites": sites} if len(sites) == 1 else {}
+    # A certificate page links here to renew or extend it (§3.5, §3.4.5): the kind and the
+    # certificate arrive preselected; the form's choices still admit only the organisation's own.
+    if request.GET.get("kind") in Application.CONTINUING_KINDS:
+        initial["kind"] = request.GET["kind"]
+        if request.GET.get("certificate", "").isdigit():
+            initial["certificate"] = int(request.GET["certificate"])
     form = ApplicationForm(posted(request), organization=org, initial=initial)
+    if "certificate" in initial:
+        chosen = form.fields["certificate"].queryset.filter(pk=initial["certificate"]).first()
+        if chosen is not None:
+            form.initial["scheme"] = chosen.scheme_id
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_create(

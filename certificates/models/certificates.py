@@ -175,6 +175,17 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     def is_held(self) -> bool:
         return self.state in self.HELD_STATES
 
+    @property
+    def recertification_opens_on(self):
+        """§3.5: the organisation may apply for recertification from 3 months before expiry."""
+        from dateutil.relativedelta import relativedelta
+
+        return self.expires_on - relativedelta(months=3)
+
+    def recertification_open(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.is_held and self.recertification_opens_on <= today <= self.expires_on
+
     # --- transitions: pure -----------------------------------------------------------------
 
     @transition(

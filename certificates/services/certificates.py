@@ -179,20 +179,14 @@ def _new_version(
     return version
 
 
+#: A recertification renews a certificate still held (§3.5); a withdrawn or expired one is over.
+RENEWABLE_STATES = (Certificate.State.ACTIVE, Certificate.State.SUSPENDED)
+
+
 def _renewed_certificate(evaluation: Evaluation) -> Certificate | None:
-    """The valid certificate a recertification renews (§3.5): the one the application names, or
-    the organisation's valid one of the scheme."""
-    held = Certificate.objects.filter(
-        organization=evaluation.organization,
-        scheme=evaluation.scheme,
-        state=Certificate.State.ACTIVE,
-    )
-    named = getattr(evaluation.application, "previous_certificate_number", "")
-    if named:
-        found = held.filter(number=named).first()
-        if found:
-            return found
-    return held.order_by("-first_issued_on", "-pk").first()
+    """The certificate a recertification renews (§3.5): the one its application names."""
+    app = evaluation.application
+    return app.certificate if app is not None and app.certificate_id else None
 
 
 @transaction.atomic
@@ -232,9 +226,20 @@ def certificate_issue(
     expires_on = validity_end(ev.scheme, issued_on)
     certificate = None
     new = False
+    previous_expiry = None
     if ev.kind == Evaluation.Kind.RECERTIFICATION:
         found = _renewed_certificate(ev)
         certificate = lock(found) if found else None
+    if certificate is not None:
+        if certificate.state not in RENEWABLE_STATES:
+            raise conflict(
+                _("Certificate %(number)s is %(state)s: it can no longer be renewed.")
+                % {"number": certificate.number, "state": certificate.get_state_display()}
+            )
+        # §3.5: the CB "agrees to extend" the validity — the new period follows the old one
+        # without a gap or an overlap, however early in the window the grant came.
+        previous_expiry = certificate.expires_on
+        expires_on = validity_end(ev.scheme, previous_expiry + datetime.timedelta(days=1))
     kind = CertificateVersion.Kind.RECERTIFICATION if certificate else CertificateVersion.Kind.ISSUE
     if certificate is None:
         number, oid = allocate_number(issued_on.year)
@@ -279,6 +284,13 @@ def certificate_issue(
     if new:
         events.send_on_commit(
             signals.certificate_issued, sender=Certificate, certificate=certificate
+        )
+    else:
+        events.send_on_commit(
+            signals.certificate_renewed,
+            sender=Certificate,
+            certificate=certificate,
+            previous_expires_on=previous_expiry,
         )
     return certificate
 

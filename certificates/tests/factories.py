@@ -12,11 +12,17 @@ from evaluations.models import Evaluation
 from evaluations.tests.factories import contracted_evaluation
 
 
-def reported_evaluation(*, sites: int = 1, kind=None, **walk) -> Evaluation:
+def reported_evaluation(*, sites: int = 1, kind=None, renews=None, **walk) -> Evaluation:
     """An evaluation of a contracted application, marked reported (its own walk is tested in
-    evaluations); ``sites`` extra sites join the application's first one."""
+    evaluations); ``sites`` extra sites join the application's first one. ``renews``: the
+    certificate a recertification application names (§3.5) — the evaluation is then one."""
     evaluation = contracted_evaluation(**walk)
     app = evaluation.application
+    if renews is not None:
+        kind = Evaluation.Kind.RECERTIFICATION
+        Application.objects.filter(pk=app.pk).update(
+            kind=Application.Kind.RECERTIFICATION, certificate=renews
+        )
     for i in range(sites - 1):
         site = SiteFactory(organization=evaluation.organization, name=f"分支网点{i + 1}")
         app.sites.add(site)

@@ -95,17 +95,19 @@ def test_the_system_may_issue_on_the_committees_grant():
     assert cert.current_version.created_by is None
 
 
-def test_recertification_renews_the_valid_certificate_keeping_its_number():
+def test_recertification_renews_the_certificate_its_application_names_from_the_old_expiry():
+    """§3.5: the validity is extended — the new period starts the day after the old expiry,
+    however early in the window the grant came."""
     kefu = staff()
     cert = issued_certificate(by=kefu, issued_on=datetime.date(2026, 4, 20))
-    again = reported_evaluation(
-        staff=kefu, organization=cert.organization, kind=Evaluation.Kind.RECERTIFICATION
-    )
+    assert cert.expires_on == datetime.date(2029, 4, 19)
+    again = reported_evaluation(staff=kefu, organization=cert.organization, renews=cert)
     renewed = services.certificate_issue(
         evaluation=again, by=kefu, reason="再认证", issued_on=datetime.date(2029, 2, 1)
     )
     assert renewed.pk == cert.pk and renewed.number == cert.number
-    assert renewed.expires_on == datetime.date(2032, 1, 31)
+    assert renewed.expires_on == datetime.date(2032, 4, 19)
+    assert renewed.current_version.issued_on == datetime.date(2029, 2, 1)
     assert renewed.first_issued_on == datetime.date(2026, 4, 20)
     assert renewed.current_version.kind == "recertification"
     assert [v.sequence for v in renewed.versions.order_by("sequence")] == [1, 2]
@@ -184,4 +186,16 @@ def test_a_bad_reissue_is_a_field_error(kwargs, field):
     with pytest.raises(DomainError) as err:
         services.certificate_reissue(certificate=cert, by=kefu, **kwargs)
     assert (err.value.code, err.value.field) == (DomainError.INVALID, field)
+    assert cert.versions.count() == 1
+
+
+def test_a_recertification_of_a_withdrawn_certificate_issues_nothing():
+    """§3.5 renews a certificate still held: a withdrawn one is over (409, nothing changes)."""
+    kefu = staff()
+    cert = issued_certificate(by=kefu)
+    again = reported_evaluation(staff=kefu, organization=cert.organization, renews=cert)
+    Certificate.objects.filter(pk=cert.pk).update(state=Certificate.State.WITHDRAWN)
+    with pytest.raises(DomainError) as refused:
+        services.certificate_issue(evaluation=again, by=kefu, reason="再认证")
+    assert refused.value.code == DomainError.CONFLICT
     assert cert.versions.count() == 1

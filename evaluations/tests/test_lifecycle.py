@@ -42,12 +42,13 @@ def test_the_event_heard_twice_opens_nothing_more(cs_staff):
 @pytest.mark.django_db
 def test_a_level_change_is_evaluated_as_an_initial_certification(cs_staff, org, applicant):
     from applications.tests.factories import ApplicationFactory, complete_documents
+    from certificates.tests.factories import issued_certificate
 
     app = ApplicationFactory(
         organization=org,
         created_by=applicant,
         kind="level_change",
-        previous_certificate_number="X1",
+        certificate=issued_certificate(organization=org),
     )
     complete_documents(app, by=applicant)
     app = application_in(Application.State.CONTRACTED, application=app, staff=cs_staff)

@@ -10,6 +10,7 @@ from .cycles import (
     cycles_missed_due,
     cycles_to_evaluate,
     on_certificate_issued,
+    on_certificate_renewed,
     on_decision_made,
 )
 from .extra import surveillance_add_extra
@@ -55,6 +56,7 @@ __all__ = [
     "cycles_missed_due",
     "cycles_to_evaluate",
     "on_certificate_issued",
+    "on_certificate_renewed",
     "on_decision_made",
     "case_accept",
     "case_dismiss",

@@ -87,6 +87,29 @@ def on_certificate_issued(sender, certificate, **kwargs) -> None:
     cycle_ensure(certificate=certificate, number=1, reason=ON_ISSUE)
 
 
+ON_RENEWAL = "certificates.certificate_renewed"
+
+
+def on_certificate_renewed(sender, certificate, previous_expires_on=None, **kwargs) -> None:
+    """Receiver of ``certificates.signals.certificate_renewed``: the recertification covered the
+    last cycle of the old period (§7.2 e); the first cycle of the new period starts (§3.4.2).
+
+    Cycles keep counting from the first issue date, so the new period's first cycle is the
+    first one that starts after the old expiry; ``cycle_ensure`` makes a repeated event a no-op.
+    """
+    if previous_expires_on is None:
+        return
+    number = 1
+    while True:
+        starts_on, _ends_on = surveillance_deadlines.cycle_bounds(
+            certificate.first_issued_on, number
+        )
+        if starts_on > previous_expires_on:
+            break
+        number += 1
+    cycle_ensure(certificate=certificate, number=number, reason=ON_RENEWAL)
+
+
 # --- the evaluation of a cycle --------------------------------------------------------------
 
 

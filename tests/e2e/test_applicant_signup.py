@@ -147,7 +147,7 @@ def test_applicant_signs_up_and_submits_an_application(live_server, browser_page
     page.select_option("#id_scheme", str(scheme.pk))
     # An initial certification has no current certificate: the field shows only for the kinds
     # that have one.
-    certificate = page.locator('[data-field="previous_certificate_number"]')
+    certificate = page.locator('[data-field="certificate"]')
     assert certificate.is_hidden()
     page.select_option("#id_kind", "recertification")
     assert certificate.is_visible()

@@ -169,7 +169,12 @@ def test_an_evaluation_from_plan_to_report(live_server, browser_page):  # noqa: 
         page.click('[data-testid="record-evidence"]')
     thumbnails = page.locator('[data-testid="evidence-photos"] img')
     assert thumbnails.count() == 1
-    assert page.evaluate("(img) => img.naturalWidth", thumbnails.first.element_handle()) > 0
+    # The photo is served and decodes (waited for: a loaded machine may take a moment).
+    page.wait_for_function(
+        "(img) => img.complete && img.naturalWidth > 0",
+        arg=thumbnails.first.element_handle(),
+        timeout=15_000,
+    )
     fits_phone(page)
     page.screenshot(path=str(ARTIFACTS / "evaluation-evidence-390.png"), full_page=True)
     page.set_viewport_size({"width": 768, "height": 1024})  # the tablet
