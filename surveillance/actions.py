@@ -6,7 +6,15 @@ from django.utils.translation import gettext_lazy as _
 from cesi_cert.transitions import Action, ActionSet, ReasonForm, RequiredReasonForm
 
 from . import services
-from .forms import CommentForm, DecideForm, MethodsForm, NotifyForm
+from .forms import (
+    CaseAcceptForm,
+    CommentForm,
+    ConfirmConformityForm,
+    DecideForm,
+    MethodsForm,
+    NotifyForm,
+    RefuseRequirementsForm,
+)
 
 NOTICE_ACTIONS = ActionSet(
     field_name="state",
@@ -44,8 +52,11 @@ CASE_ACTIONS = ActionSet(
             "accept",
             _("Accept the proposal"),
             services.case_accept,
-            ReasonForm,
-            help_text=_("The action is then taken on the certificate (§5)."),
+            CaseAcceptForm,
+            help_text=_(
+                "A proposal to suspend or withdraw is carried out on the case's certificate at "
+                "once (§5)."
+            ),
         ),
         Action(
             "dismiss", _("Dismiss the case"), services.case_dismiss, RequiredReasonForm, "danger"
@@ -127,6 +138,50 @@ REDUCTION_ACTIONS = ActionSet(
             services.scope_reduction_withdraw,
             ReasonForm,
             "danger",
+        ),
+    ],
+)
+
+REQUIREMENT_CHANGE_ACTIONS = ActionSet(
+    field_name="state",
+    subject="change",
+    actions=[
+        Action(
+            "publish",
+            _("Publish to the certificate holders"),
+            services.requirement_change_publish,
+            ReasonForm,
+            help_text=_(
+                "§3.4.7: every holder of a valid or suspended certificate of the scheme is told "
+                "and asked to confirm its conformity."
+            ),
+        ),
+    ],
+)
+
+REQUIREMENT_VERIFICATION_ACTIONS = ActionSet(
+    field_name="state",
+    subject="verification",
+    actions=[
+        Action(
+            "confirm",
+            _("Confirm conformity"),
+            services.requirement_verification_confirm,
+            ConfirmConformityForm,
+        ),
+        Action(
+            "refuse",
+            _("We do not want to meet the new requirements"),
+            services.requirement_verification_refuse,
+            RefuseRequirementsForm,
+            "danger",
+            help_text=_("§5.2.1 i: a case proposing withdrawal of the certificate is opened."),
+        ),
+        Action(
+            "verify",
+            _("Verify the conformity"),
+            services.requirement_verification_verify,
+            ReasonForm,
         ),
     ],
 )

@@ -24,14 +24,31 @@ from cesi_cert.errors import DomainError
 from cesi_cert.forms import add_domain_errors
 
 from . import permissions, services
-from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
-from .forms import CaseOpenForm, CombineExtensionForm, NoticeOpenForm, ScopeReductionOpenForm
+from .actions import (
+    CASE_ACTIONS,
+    CHANGE_ACTIONS,
+    NOTICE_ACTIONS,
+    REDUCTION_ACTIONS,
+    REQUIREMENT_CHANGE_ACTIONS,
+    REQUIREMENT_VERIFICATION_ACTIONS,
+)
+from .forms import (
+    CaseOpenForm,
+    CombineExtensionForm,
+    ExtraSurveillanceForm,
+    NoticeOpenForm,
+    RequirementChangeForm,
+    ScopeReductionOpenForm,
+)
 from .models import (
     Case,
     ChangeRequest,
     ChangeRequestAttachment,
+    ExtraSurveillance,
     NoticeAttachment,
     OrganizationNotice,
+    RequirementChange,
+    RequirementVerification,
     ScopeReduction,
     ScopeReductionAttachment,
     SurveillanceCycle,
@@ -156,6 +173,7 @@ class OrganizationNoticeAdmin(
     fields = (
         "reference",
         "organization",
+        "certificate",
         "kind",
         "occurred_at",
         "due_at",
@@ -206,13 +224,27 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
     open_form_class = CaseOpenForm
     open_title = _("Open a case")
     view_on_site = False
-    list_display = ("reference", "organization", "proposal", "ground", "state", "created_at")
+    list_display = (
+        "reference",
+        "organization",
+        "certificate",
+        "proposal",
+        "ground",
+        "state",
+        "created_at",
+    )
     list_filter = ("state", "proposal", "ground")
-    search_fields = ("reference", "organization__name_zh", "organization__credit_code")
-    list_select_related = ("organization",)
+    search_fields = (
+        "reference",
+        "organization__name_zh",
+        "organization__credit_code",
+        "certificate__number",
+    )
+    list_select_related = ("organization", "certificate")
     fields = (
         "reference",
         "organization",
+        "certificate_link",
         "proposal",
         "ground",
         "notice_link",
@@ -231,6 +263,32 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
 
     def perform_open(self, by, cleaned):
         return services.case_open(by=by, **cleaned)
+
+    #: §5: the accept button says what it does to the certificate.
+    ACCEPT_LABELS = {
+        Case.Proposal.SUSPENSION: _("Accept and suspend"),
+        Case.Proposal.WITHDRAWAL: _("Accept and withdraw"),
+    }
+
+    def transition_buttons(self, request, obj):
+        buttons = super().transition_buttons(request, obj)
+        for button in buttons:
+            if button["name"] == "accept" and obj.proposal in self.ACCEPT_LABELS:
+                button["label"] = self.ACCEPT_LABELS[obj.proposal]
+                button["style"] = "danger"
+        return buttons
+
+    @admin.display(description=_("certificate"))
+    def certificate_link(self, case):
+        if not case.certificate_id:
+            return "—"
+        url = reverse("admin:certificates_certificate_change", args=[case.certificate_id])
+        return format_html(
+            '<a href="{}">{} ({})</a>',
+            url,
+            case.certificate.number,
+            case.certificate.get_state_display(),
+        )
 
     @admin.display(description=_("notification"))
     def notice_link(self, case):
@@ -449,3 +507,95 @@ class ScopeReductionAdmin(
     @admin.display(description=_("sites removed"))
     def sites_removed(self, reduction):
         return ", ".join(s.name for s in reduction.removed_sites.all()) or "—"
+
+
+@admin.register(RequirementChange)
+class RequirementChangeAdmin(
+    OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin
+):
+    """§3.4.7: drafted here, published with the button (through the service)."""
+
+    action_set = REQUIREMENT_CHANGE_ACTIONS
+    open_form_class = RequirementChangeForm
+    open_title = _("Record a change of certification requirements")
+    view_on_site = False
+    list_display = ("reference", "scheme", "title", "effective_on", "verify_by", "state")
+    list_filter = ("state", "scheme")
+    search_fields = ("reference", "title")
+    list_select_related = ("scheme",)
+    fields = (
+        "reference",
+        "scheme",
+        "title",
+        "description",
+        "effective_on",
+        "verify_by",
+        "created_by",
+        "published_by",
+        "published_at",
+        "verifications_link",
+    )
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_manage_requirements(user)
+
+    def perform_open(self, by, cleaned):
+        return services.requirement_change_create(by=by, **cleaned)
+
+    @admin.display(description=_("verifications"))
+    def verifications_link(self, change):
+        url = reverse("admin:surveillance_requirementverification_changelist")
+        return format_html(
+            '<a href="{}?change__id__exact={}">{}</a>', url, change.pk, change.verifications.count()
+        )
+
+
+@admin.register(RequirementVerification)
+class RequirementVerificationAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHistoryAdmin):
+    action_set = REQUIREMENT_VERIFICATION_ACTIONS
+    view_on_site = False
+    list_display = ("change", "certificate", "organization", "state", "answered_at")
+    list_filter = ("state", "change", "change__scheme")
+    search_fields = ("change__reference", "certificate__number", "organization__name_zh")
+    list_select_related = ("change", "certificate", "organization")
+    fields = (
+        "change",
+        "certificate",
+        "organization",
+        "note",
+        "attachment_link",
+        "answered_by",
+        "answered_at",
+        "verified_by",
+        "verified_at",
+    )
+    readonly_fields = fields
+
+    @admin.display(description=_("attachment"))
+    def attachment_link(self, verification):
+        if not verification.attachment:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', verification.get_download_url(), verification.attachment_name
+        )
+
+
+@admin.register(ExtraSurveillance)
+class ExtraSurveillanceAdmin(OpenViewMixin, ServiceOnlyAdminMixin, SimpleHistoryAdmin):
+    """§3.4.2 special cases: add an extra surveillance evaluation (through the service)."""
+
+    open_form_class = ExtraSurveillanceForm
+    open_title = _("Add an extra surveillance")
+    view_on_site = False
+    list_display = ("certificate", "due_on", "evaluation", "requested_by", "created_at")
+    search_fields = ("certificate__number", "evaluation__reference")
+    list_select_related = ("certificate", "evaluation", "requested_by")
+    fields = ("certificate", "evaluation", "reason", "due_on", "requested_by", "created_at")
+    readonly_fields = fields
+
+    def may_open(self, user):
+        return permissions.can_manage_requirements(user)
+
+    def perform_open(self, by, cleaned):
+        return services.surveillance_add_extra(by=by, **cleaned)

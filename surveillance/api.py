@@ -12,7 +12,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status
 
 from applications import selectors as application_selectors
-from applications.models import Organization
+from applications.models import Organization, Scheme
+from certificates import selectors as certificate_selectors
+from certificates.models import Certificate
 from cesi_cert.api import (
     AvailableTransitionsField,
     ScopedPrimaryKeyRelatedField,
@@ -25,8 +27,23 @@ from cesi_cert.errors import forbidden
 from cesi_cert.limits import NOTE, SCOPE
 
 from . import permissions, selectors, services
-from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
-from .models import Case, ChangeRequest, OrganizationNotice, ScopeReduction, SurveillanceCycle
+from .actions import (
+    CASE_ACTIONS,
+    CHANGE_ACTIONS,
+    NOTICE_ACTIONS,
+    REDUCTION_ACTIONS,
+    REQUIREMENT_CHANGE_ACTIONS,
+    REQUIREMENT_VERIFICATION_ACTIONS,
+)
+from .models import (
+    Case,
+    ChangeRequest,
+    OrganizationNotice,
+    RequirementChange,
+    RequirementVerification,
+    ScopeReduction,
+    SurveillanceCycle,
+)
 from .services.changes import ScopeChange
 
 
@@ -46,6 +63,7 @@ class IncidentSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "organization",
+            "certificate",
             "kind",
             "occurred_at",
             "description",
@@ -82,6 +100,13 @@ class IncidentInputSerializer(serializers.Serializer):
         help_text="Staff only: how the certification body learned it (not `organization`).",
     )
     source_note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+    certificate = ScopedPrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(),
+        scope=certificate_selectors.certificates_for,
+        required=False,
+        allow_null=True,
+        help_text="The certificate concerned; needed when the organisation holds several.",
+    )
 
 
 @extend_schema_view(
@@ -130,6 +155,7 @@ class CaseSerializer(serializers.ModelSerializer):
             "id",
             "reference",
             "organization",
+            "certificate",
             "proposal",
             "ground",
             "notice",
@@ -146,6 +172,9 @@ class CaseSerializer(serializers.ModelSerializer):
 
 class CaseInputSerializer(serializers.Serializer):
     organization = serializers.PrimaryKeyRelatedField(queryset=Organization.objects.all())
+    certificate = serializers.PrimaryKeyRelatedField(
+        queryset=Certificate.objects.all(), required=False, allow_null=True
+    )
     proposal = serializers.ChoiceField(choices=Case.Proposal.choices)
     ground = serializers.ChoiceField(choices=Case.Ground.choices)
     note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
@@ -356,9 +385,147 @@ class ScopeReductionViewSet(
         return selectors.reductions_for(self.request.user).order_by("-created_at", "-pk")
 
 
+class RequirementChangeSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=REQUIREMENT_CHANGE_ACTIONS)
+
+    class Meta:
+        model = RequirementChange
+        fields = [
+            "id",
+            "reference",
+            "scheme",
+            "title",
+            "description",
+            "effective_on",
+            "verify_by",
+            "state",
+            "published_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+
+class RequirementChangeInputSerializer(serializers.Serializer):
+    scheme = serializers.PrimaryKeyRelatedField(queryset=Scheme.objects.all())
+    title = serializers.CharField(max_length=200)
+    description = serializers.CharField(max_length=NOTE)
+    effective_on = serializers.DateField()
+    verify_by = serializers.DateField()
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(RequirementChangeSerializer)),
+    create=extend_schema(
+        request=RequirementChangeInputSerializer,
+        responses={201: RequirementChangeSerializer, **error_responses(400, 403)},
+        description="§3.4.7: draft a change of a scheme's certification requirements "
+        "(认证业务部); publish it with the `publish` transition.",
+    ),
+)
+class RequirementChangeViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """Changes of certification requirements (staff only) and their transition (publish)."""
+
+    serializer_class = RequirementChangeSerializer
+    input_serializers = {"create": RequirementChangeInputSerializer}
+    action_set = REQUIREMENT_CHANGE_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RequirementChange.objects.none()
+        return selectors.requirement_changes_for(self.request.user)
+
+    def create(self, request, *args, **kwargs):
+        if not permissions.can_manage_requirements(request.user):
+            raise forbidden()
+        change = services.requirement_change_create(by=request.user, **self.validated())
+        return self.output(change, status_code=status.HTTP_201_CREATED)
+
+
+class RequirementVerificationSerializer(serializers.ModelSerializer):
+    available_transitions = AvailableTransitionsField(action_set=REQUIREMENT_VERIFICATION_ACTIONS)
+    change_reference = serializers.CharField(source="change.reference", read_only=True)
+    certificate_number = serializers.CharField(source="certificate.number", read_only=True)
+    verify_by = serializers.DateField(source="change.verify_by", read_only=True)
+    has_attachment = serializers.SerializerMethodField()
+
+    class Meta:
+        model = RequirementVerification
+        fields = [
+            "id",
+            "change",
+            "change_reference",
+            "certificate",
+            "certificate_number",
+            "organization",
+            "state",
+            "verify_by",
+            "note",
+            "has_attachment",
+            "answered_at",
+            "verified_at",
+            "available_transitions",
+        ]
+        read_only_fields = fields
+
+    def get_has_attachment(self, verification) -> bool:
+        return bool(verification.attachment)
+
+
+@extend_schema_view(
+    list=extend_schema(responses=list_responses(RequirementVerificationSerializer)),
+)
+class RequirementVerificationViewSet(
+    TransitionsViewSetMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, ServiceViewSet
+):
+    """§3.4.7 verifications: an organisation's members see their own (another's is a 404) and
+    confirm or refuse; staff see all and verify a confirmation."""
+
+    serializer_class = RequirementVerificationSerializer
+    action_set = REQUIREMENT_VERIFICATION_ACTIONS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return RequirementVerification.objects.none()
+        return selectors.requirement_verifications_for(self.request.user).order_by("pk")
+
+
+class VerificationTransitionJsonSerializer(serializers.Serializer):
+    """`confirm` and `refuse` take `note` (`confirm`'s `attachment` file only in multipart);
+    `verify` takes `reason`."""
+
+    note = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+    reason = serializers.CharField(max_length=NOTE, required=False, allow_blank=True)
+
+
+class VerificationTransitionMultipartSerializer(VerificationTransitionJsonSerializer):
+    attachment = serializers.FileField(
+        required=False, help_text="`confirm`: a document showing the conformity (§3.4.7)."
+    )
+
+
+# As the subcontracted assessments' (evaluations.api.fieldwork): one body per content type, a
+# file travels only in multipart/form-data.
+extend_schema_view(
+    transition=extend_schema(
+        request={
+            "application/json": VerificationTransitionJsonSerializer,
+            "multipart/form-data": VerificationTransitionMultipartSerializer,
+        }
+    )
+)(RequirementVerificationViewSet)
+
+
 def register(router):
     router.register("incidents", IncidentViewSet, basename="incident")
     router.register("cases", CaseViewSet, basename="case")
+    router.register("requirement-changes", RequirementChangeViewSet, basename="requirement-change")
+    router.register(
+        "requirement-verifications",
+        RequirementVerificationViewSet,
+        basename="requirement-verification",
+    )
     router.register("surveillance-cycles", SurveillanceCycleViewSet, basename="surveillance-cycle")
     router.register("change-requests", ChangeRequestViewSet, basename="change-request")
     router.register("scope-reductions", ScopeReductionViewSet, basename="scope-reduction")

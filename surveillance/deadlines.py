@@ -76,3 +76,24 @@ def combined_with_recertification(ends_on, expires_on) -> bool:
     """§7.2 e: the last cycle before expiry is covered by the recertification evaluation, so no
     surveillance is opened for a cycle ending on or after the expiry minus 3 months."""
     return ends_on >= expires_on - relativedelta(months=3)
+
+
+#: §3.4.7: a certificate's holder answers a change of requirements by its verify-by day; the
+#: organisation sees it, 认证业务部 follows it, both are reminded 14 days before.
+REQUIREMENT_VERIFICATION = DeadlineKind(
+    "surveillance.requirement_verification",
+    _(
+        "Confirm conformity of certificate %(certificate)s to changed requirements %(ref)s by %(until)s"
+    ),
+    owner=Role.CERTIFICATION_BUSINESS,
+    remind_before=timedelta(days=14),
+    organization_recipients=deadline_organization_members,
+)
+#: §3.4.2 special cases: an extra surveillance evaluation due by the day staff set.
+EXTRA_DUE = DeadlineKind(
+    "surveillance.extra_due",
+    _("Extra surveillance of certificate %(certificate)s due by %(until)s"),
+    owner=Role.CERTIFICATION_BUSINESS,
+    remind_before=timedelta(days=14),
+    organization_recipients=deadline_organization_members,
+)

@@ -6,6 +6,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import Organization, Site
+from certificates.grounds import SuspensionGround, WithdrawalGround
+from certificates.models import Certificate
 from cesi_cert.limits import NOTE, SCOPE
 
 from .models import Case, ChangeRequest, OrganizationNotice
@@ -80,6 +82,12 @@ class NoticeSubmitForm(forms.Form):
             "with the reason recorded here."
         ),
     )
+    certificate = forms.ModelChoiceField(
+        label=_("Certificate concerned"),
+        queryset=Certificate.objects.none(),
+        required=False,
+        help_text=_("Your organisation holds several certificates: choose the one concerned."),
+    )
     attachments = _attachments_field()
 
     def __init__(self, *args, organizations=None, **kwargs):
@@ -89,6 +97,20 @@ class NoticeSubmitForm(forms.Form):
         if qs.count() == 1:
             self.fields["organization"].initial = qs.get().pk
             self.fields["organization"].widget = forms.HiddenInput()
+        # Only the organisations' own held certificates: another's id is "not a valid choice".
+        held = Certificate.objects.filter(
+            organization__in=qs, state__in=Certificate.HELD_STATES
+        ).order_by("number")
+        self.fields["certificate"].queryset = held
+        if held.count() <= 1:
+            del self.fields["certificate"]  # none, or the only one is taken by the service
+
+    def clean(self):
+        cleaned = super().clean()
+        certificate, organization = cleaned.get("certificate"), cleaned.get("organization")
+        if certificate and organization and certificate.organization_id != organization.pk:
+            self.add_error("certificate", _("Choose one of the organisation's own certificates."))
+        return cleaned
 
 
 class NoticeOpenForm(forms.Form):
@@ -111,6 +133,12 @@ class NoticeOpenForm(forms.Form):
         required=False,
         max_length=NOTE,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    certificate = forms.ModelChoiceField(
+        label=_("Certificate concerned"),
+        queryset=Certificate.objects.filter(state__in=Certificate.HELD_STATES).order_by("number"),
+        required=False,
+        help_text=_("Empty: the organisation's only valid or suspended certificate, if one."),
     )
     attachments = _attachments_field()
 
@@ -144,6 +172,12 @@ class DecideForm(forms.Form):
 class CaseOpenForm(forms.Form):
     organization = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organization.objects.order_by("name_zh")
+    )
+    certificate = forms.ModelChoiceField(
+        label=_("Certificate"),
+        queryset=Certificate.objects.order_by("number"),
+        required=False,
+        help_text=_("Needed to accept a proposal to suspend or withdraw."),
     )
     proposal = forms.ChoiceField(label=_("Proposal"), choices=Case.Proposal.choices)
     ground = forms.ChoiceField(label=_("Ground"), choices=Case.Ground.choices)
@@ -305,3 +339,108 @@ class CombineExtensionForm(forms.Form):
             if cycle
             else Evaluation.objects.none()
         )
+
+
+def _certificate_ground_choices():
+    return [
+        ("", "---------"),
+        (_("Suspension (§5.1.1)"), list(SuspensionGround.choices)),
+        (_("Withdrawal (§5.2.1)"), list(WithdrawalGround.choices)),
+    ]
+
+
+class CaseAcceptForm(forms.Form):
+    """Accept a case: the fields the action on the certificate needs (§5)."""
+
+    reason = forms.CharField(
+        label=_("Note"), required=False, max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    until = forms.DateField(
+        label=_("Suspended until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("A suspension only: at most 6 months (§5.1.3); empty: the maximum."),
+    )
+    certificate_ground = forms.ChoiceField(
+        label=_("Ground on the certificate"),
+        required=False,
+        choices=_certificate_ground_choices,
+        help_text=_(
+            "Only when the case's ground is not itself a ground of §5.1.1 or §5.2.1 "
+            "(a notification, another ground)."
+        ),
+    )
+    consent = forms.CharField(
+        label=_("The organisation's consent"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "A withdrawal of a suspended certificate before its period ends: record the "
+            "organisation's consent (§5.1.4)."
+        ),
+    )
+
+
+class RequirementChangeForm(forms.Form):
+    """认证业务部 drafts a change of requirements (§3.4.7)."""
+
+    scheme = forms.ModelChoiceField(label=_("Scheme"), queryset=None)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    description = forms.CharField(
+        label=_("Description"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    effective_on = forms.DateField(
+        label=_("Effective on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    verify_by = forms.DateField(
+        label=_("Conformity to be verified by"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        from applications.models import Scheme
+
+        super().__init__(*args, **kwargs)
+        self.fields["scheme"].queryset = Scheme.objects.all()
+
+
+class ConfirmConformityForm(forms.Form):
+    """The organisation declares it meets the changed requirements (§3.4.7)."""
+
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What you changed to meet the new requirements."),
+    )
+    attachment = forms.FileField(
+        label=_("Attachment"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG, DOCX or XLSX; the content is checked."),
+    )
+
+
+class RefuseRequirementsForm(forms.Form):
+    note = forms.CharField(
+        label=_("Why"),
+        required=False,
+        max_length=NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "§5.2.1 i: not meeting the new requirements leads to the withdrawal of the certificate."
+        ),
+    )
+
+
+class ExtraSurveillanceForm(forms.Form):
+    """§3.4.2 special cases: an extra surveillance evaluation outside the cycle."""
+
+    certificate = forms.ModelChoiceField(
+        label=_("Certificate"),
+        queryset=Certificate.objects.filter(state__in=Certificate.HELD_STATES).order_by("number"),
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=NOTE, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    due_on = forms.DateField(label=_("Due by"), widget=forms.DateInput(attrs={"type": "date"}))

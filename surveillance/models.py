@@ -5,10 +5,10 @@ Transitions are pure (STYLE §2): they change only their own row; the services i
 :mod:`surveillance.services` compute due moments, write attachments, track deadlines, log and
 notify.
 
-The certificate link: a notification and a case concern an organisation's certification. The
-``certificates`` app is built in parallel, so these models refer to the organisation only; the
-lead adds ``certificate = models.ForeignKey("certificates.Certificate", null=True, …)`` next to
-``organization`` (marked ``CERTIFICATE LINK`` below) once both are merged.
+The certificate link: a notification and a case concern an organisation's certification. Both
+name the certificate when it is known (``certificate``, optional: an organisation may hold
+several, and a notification may come before one is chosen); accepting a case that proposes a
+suspension or a withdrawal takes that action on its certificate (§5).
 """
 
 from __future__ import annotations
@@ -77,7 +77,15 @@ class OrganizationNotice(ConcurrentTransitionMixin, models.Model):
         on_delete=models.PROTECT,
         related_name="notices",
     )
-    # CERTIFICATE LINK: the lead adds the FK to certificates.Certificate here after merging.
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveillance_notices",
+        help_text=_("The certificate concerned, when the organisation holds more than one."),
+    )
     kind = models.CharField(_("kind"), max_length=1, choices=Kind.choices)
     occurred_at = models.DateTimeField(_("happened at"))
     description = models.TextField(_("description"), **limits.bounded_text(limits.NOTE))
@@ -259,8 +267,9 @@ class NoticeAttachment(models.Model):
 
 class Case(ConcurrentTransitionMixin, models.Model):
     """A staff case proposing an action on an organisation's certification (§5): opened by a
-    person or by a sweep, accepted (the action is then taken through the certificate services,
-    see :data:`surveillance.signals.case_accepted`) or dismissed with a reason."""
+    person or by a sweep, accepted (a proposed suspension or withdrawal is then carried out on
+    ``certificate`` through the certificate services, in the same transaction) or dismissed
+    with a reason."""
 
     class Proposal(models.TextChoices):
         SUSPENSION = "suspension", _("Suspend the certification")
@@ -268,7 +277,7 @@ class Case(ConcurrentTransitionMixin, models.Model):
         OTHER = "other", _("Another action")
 
     class Ground(models.TextChoices):
-        # §5.1.1 in the seed's words (the grounds the surveillance app proposes).
+        # §5.1.1 (and §5.2.1 i) in the seed's words (the grounds the surveillance app proposes).
         A = (
             "5.1.1a",
             _(
@@ -291,6 +300,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
         )
         M = "5.1.1m", _("§5.1.1 m: a major accident in the service")
         NOTICE = "3.4.3", _("§3.4.3: decision on an incident or change notification")
+        # §5.2.1 i (§3.4.7): the organisation does not want to meet changed requirements.
+        I = (  # noqa: E741 — the seed's own letter
+            "5.2.1i",
+            _(
+                "§5.2.1 i: the certification rules changed during validity and the organisation "
+                "does not want to meet the new requirements"
+            ),
+        )
         OTHER = "other", pgettext_lazy("ground", "Other")
 
     class State(models.TextChoices):
@@ -302,7 +319,14 @@ class Case(ConcurrentTransitionMixin, models.Model):
     organization = models.ForeignKey(
         Organization, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
     )
-    # CERTIFICATE LINK: the lead adds the FK to certificates.Certificate here after merging.
+    certificate = models.ForeignKey(
+        "certificates.Certificate",
+        verbose_name=_("certificate"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="surveillance_cases",
+    )
     proposal = models.CharField(_("proposal"), max_length=16, choices=Proposal.choices)
     ground = models.CharField(_("ground"), max_length=16, choices=Ground.choices)
     notice = models.ForeignKey(
@@ -489,13 +513,21 @@ from .models_changes import (  # noqa: E402  (§3.4.4 and §3.4.6 live in their 
     ScopeReduction,
     ScopeReductionAttachment,
 )
+from .models_requirements import (  # noqa: E402 — §3.4.7 and §3.4.2 special cases
+    ExtraSurveillance,
+    RequirementChange,
+    RequirementVerification,
+)
 
 __all__ = [
     "Case",
     "ChangeRequest",
     "ChangeRequestAttachment",
+    "ExtraSurveillance",
     "NoticeAttachment",
     "OrganizationNotice",
+    "RequirementChange",
+    "RequirementVerification",
     "ScopeReduction",
     "ScopeReductionAttachment",
     "SurveillanceCycle",

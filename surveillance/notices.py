@@ -59,3 +59,17 @@ REDUCTION_DECIDED = NoticeKind(
         "%(state)s. %(comment)s"
     ),
 )
+REQUIREMENTS_CHANGED = NoticeKind(
+    "surveillance.requirements_changed",
+    subject=_("Changed certification requirements %(ref)s: %(title)s"),
+    body=_(
+        "§3.4.7: the requirements of %(scheme)s change from %(effective)s: %(title)s. "
+        "%(description)s Please confirm in the portal by %(until)s that certificate "
+        "%(certificate)s meets them, or tell us you do not want to."
+    ),
+)
+REQUIREMENT_ANSWERED = NoticeKind(
+    "surveillance.requirement_answered",
+    subject=_("%(org)s answered changed requirements %(ref)s"),
+    body=_("%(org)s: certificate %(certificate)s — %(state)s. %(note)s"),
+)

@@ -70,3 +70,9 @@ def can_combine_cycle(user) -> bool:
     """认证业务部 plans evaluations and customer service takes extensions: either combines an
     extension's evaluation with the certificate's surveillance cycle (§3.5.5.2 d)."""
     return has_role(user, Role.CUSTOMER_SERVICE, Role.CERTIFICATION_BUSINESS)
+
+
+def can_manage_requirements(user) -> bool:
+    """认证业务部 publishes changed requirements, verifies conformity (§3.4.7) and adds extra
+    surveillance (§3.4.2)."""
+    return has_role(user, Role.CERTIFICATION_BUSINESS)

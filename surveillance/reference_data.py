@@ -9,6 +9,9 @@ _MODELS = (
     "changerequestattachment",
     "scopereduction",
     "scopereductionattachment",
+    "requirementchange",
+    "requirementverification",
+    "extrasurveillance",
 )
 
 #: Customer service receives and decides notifications; 认证业务部 follows them and decides

@@ -13,6 +13,8 @@ from .models import (
     ChangeRequestAttachment,
     NoticeAttachment,
     OrganizationNotice,
+    RequirementChange,
+    RequirementVerification,
     ScopeReduction,
     ScopeReductionAttachment,
     SurveillanceCycle,
@@ -114,3 +116,26 @@ def own_sites(user):
     if not getattr(user, "is_authenticated", False):
         return Site.objects.none()
     return Site.objects.filter(organization__in=_mine(user))
+
+
+# --- changed requirements (§3.4.7) ---------------------------------------------------------
+
+
+def requirement_changes_for(user) -> QuerySet[RequirementChange]:
+    """Changes of requirements are drafted and published by the CB: staff only."""
+    qs = RequirementChange.objects.select_related("scheme", "published_by")
+    return qs if permissions.can_follow(user) else qs.none()
+
+
+def requirement_verifications_for(user) -> QuerySet[RequirementVerification]:
+    """Every verification for CB staff; those of their organisations for members (another's
+    is a 404, §3.4.7)."""
+    qs = RequirementVerification.objects.select_related(
+        "change", "change__scheme", "certificate", "organization"
+    )
+    if permissions.can_follow(user):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    mine = Membership.objects.filter(user=user).values("organization")
+    return qs.filter(organization__in=mine)

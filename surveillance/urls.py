@@ -53,4 +53,16 @@ portal_patterns = [
         views_changes.reduction_attachment_download,
         name="scope_reduction_attachment",
     ),
+    path("requirements/", views.verification_list, name="requirement_verifications"),
+    path("requirements/<int:pk>/", views.verification_detail, name="requirement_verification"),
+    path(
+        "requirements/<int:pk>/file/",
+        views.verification_file,
+        name="requirement_verification_file",
+    ),
+    path(
+        "requirements/<int:pk>/actions/<slug:name>/",
+        views.VerificationActionView.as_view(),
+        name="requirement_verification_action",
+    ),
 ]

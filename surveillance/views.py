@@ -23,7 +23,7 @@ from cesi_cert.web import (
 
 from . import selectors, services
 from .forms import NoticeSubmitForm, NotifyWithFilesForm
-from .models import OrganizationNotice
+from .models import OrganizationNotice, RequirementVerification
 
 
 def get_notice(request, pk) -> OrganizationNotice:
@@ -150,3 +150,64 @@ class NoticeActionView(TransitionView):
 
     def get_context_data(self, **context):
         return {**context, "notice": context["object"]}
+
+
+# --- changed certification requirements (§3.4.7) ---------------------------------------------
+
+
+def get_verification(request, pk) -> RequirementVerification:
+    try:
+        return selectors.requirement_verifications_for(request.user).get(pk=pk)
+    except RequirementVerification.DoesNotExist:
+        raise Http404 from None
+
+
+@applicant_required
+def verification_list(request):
+    """The organisation's verifications of changed requirements, open ones first."""
+    items = sorted(
+        selectors.requirement_verifications_for(request.user),
+        key=lambda v: (v.state != RequirementVerification.State.OPEN, v.change.verify_by),
+    )
+    return render(request, "surveillance/portal/verification_list.html", {"items": items})
+
+
+@applicant_required
+def verification_detail(request, pk):
+    verification = get_verification(request, pk)
+    return render(
+        request,
+        "surveillance/portal/verification_detail.html",
+        {
+            "verification": verification,
+            "actions": actions_for(verification).available(verification, request.user),
+            "timeline": transition_log(verification),
+        },
+    )
+
+
+@signed_in_required
+def verification_file(request, pk):
+    verification = get_object_or_404(selectors.requirement_verifications_for(request.user), pk=pk)
+    if not verification.attachment or not verification.attachment.storage.exists(
+        verification.attachment.name
+    ):
+        raise Http404
+    return serve_private_file(
+        verification.attachment,
+        download_name=verification.attachment_name,
+        content_type=verification.attachment_type,
+    )
+
+
+@method_decorator(applicant_required, name="dispatch")
+class VerificationActionView(TransitionView):
+    """``/portal/requirements/<pk>/actions/<name>/``: confirm (note + file) or refuse."""
+
+    template_name = "surveillance/portal/verification_action.html"
+
+    def get_object(self):
+        return get_verification(self.request, self.kwargs["pk"])
+
+    def get_context_data(self, **context):
+        return {**context, "verification": context["object"]}

@@ -11,8 +11,22 @@ def connect() -> None:
     from cesi_cert.transitions import register_actions
 
     from . import demo, permissions, selectors, services
-    from .actions import CASE_ACTIONS, CHANGE_ACTIONS, NOTICE_ACTIONS, REDUCTION_ACTIONS
-    from .models import Case, ChangeRequest, OrganizationNotice, ScopeReduction
+    from .actions import (
+        CASE_ACTIONS,
+        CHANGE_ACTIONS,
+        NOTICE_ACTIONS,
+        REDUCTION_ACTIONS,
+        REQUIREMENT_CHANGE_ACTIONS,
+        REQUIREMENT_VERIFICATION_ACTIONS,
+    )
+    from .models import (
+        Case,
+        ChangeRequest,
+        OrganizationNotice,
+        RequirementChange,
+        RequirementVerification,
+        ScopeReduction,
+    )
 
     demo_registry.register("surveillance", demo.seed, order=30)
 
@@ -20,6 +34,16 @@ def connect() -> None:
     register_actions(Case, CASE_ACTIONS)
     register_actions(ChangeRequest, CHANGE_ACTIONS)
     register_actions(ScopeReduction, REDUCTION_ACTIONS)
+    register_actions(RequirementChange, REQUIREMENT_CHANGE_ACTIONS)
+    register_actions(RequirementVerification, REQUIREMENT_VERIFICATION_ACTIONS)
+
+    # §3.4.7 / §5.2.1 i: a verification of changed requirements not answered by its day is
+    # missed and a case proposing withdrawal is opened (as the system).
+    deadlines.register(
+        services.MISSED_REQUIREMENTS_SWEEP,
+        due=services.requirements_missed_due,
+        act=services.requirement_verification_miss,
+    )
 
     # §3.4.3 / §5.1.1 k: a notification the CB opened and the organisation let pass its due
     # moment is marked late and a case proposing suspension is opened (as the system).

@@ -28,6 +28,7 @@ from .cycles import (
     on_decision_made,
 )
 from .extension import cycle_combine_with_extension, extension_findings
+from .extra import surveillance_add_extra
 from .incidents import (
     LATE_SWEEP,
     notice_decide,
@@ -37,6 +38,17 @@ from .incidents import (
     notice_start_review,
     notice_submit,
     notices_late_due,
+)
+from .requirements import (
+    MISSED_REQUIREMENTS_SWEEP,
+    requirement_change_create,
+    requirement_change_publish,
+    requirement_verification_confirm,
+    requirement_verification_miss,
+    requirement_verification_refuse,
+    requirement_verification_verify,
+    requirement_verifications_ensure,
+    requirements_missed_due,
 )
 
 __all__ = [
@@ -52,6 +64,16 @@ __all__ = [
     "scope_reduction_refuse",
     "scope_reduction_request",
     "scope_reduction_withdraw",
+    "MISSED_REQUIREMENTS_SWEEP",
+    "requirement_change_create",
+    "requirement_change_publish",
+    "requirement_verification_confirm",
+    "requirement_verification_miss",
+    "requirement_verification_refuse",
+    "requirement_verification_verify",
+    "requirement_verifications_ensure",
+    "requirements_missed_due",
+    "surveillance_add_extra",
     "LATE_SWEEP",
     "MISSED_SWEEP",
     "OPEN_SWEEP",

@@ -45,3 +45,28 @@ def notice_staff_link(notice) -> str:
 
 def case_staff_link(case) -> str:
     return reverse("admin:surveillance_case_change", args=[case.pk])
+
+
+def held_certificates(organization):
+    """The organisation's own active or suspended certificates (§3.4: those kept alive)."""
+    from certificates.models import Certificate
+
+    return Certificate.objects.filter(
+        organization=organization, state__in=Certificate.HELD_STATES
+    ).order_by("number")
+
+
+def notice_certificate(organization, certificate):
+    """The certificate a notification concerns: the one given (it must be the organisation's
+    own, held), or the organisation's only held certificate, or none."""
+    from django.utils.translation import gettext_lazy as _
+
+    from cesi_cert.errors import invalid
+
+    held = held_certificates(organization)
+    if certificate is not None:
+        if not held.filter(pk=certificate.pk).exists():
+            raise invalid("certificate", _("Choose one of the organisation's own certificates."))
+        return certificate
+    only = list(held[:2])
+    return only[0] if len(only) == 1 else None

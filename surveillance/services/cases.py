@@ -9,8 +9,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
+from certificates.grounds import SuspensionGround, WithdrawalGround
 from cesi_cert.db import unique_violation
-from cesi_cert.errors import forbidden, invalid, invalid_fields
+from cesi_cert.errors import DomainError, conflict, forbidden, invalid, invalid_fields
 from cesi_cert.notifications import notify
 from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
@@ -31,6 +32,7 @@ def case_open(
     note: str = "",
     notice=None,
     sweep: str = "",
+    certificate=None,
 ) -> Case | None:
     """Open a case (a person, or the system from a sweep with ``sweep`` naming it).
 
@@ -49,9 +51,12 @@ def case_open(
         raise invalid_fields(errors)
     if notice is not None and notice.organization_id != organization.pk:
         raise invalid("notice", _("This notification is about another organisation."))
+    if certificate is not None and certificate.organization_id != organization.pk:
+        raise invalid("certificate", _("This certificate is held by another organisation."))
     case = Case(
         reference=f"tmp-{uuid.uuid4().hex[:16]}",
         organization=organization,
+        certificate=certificate,
         proposal=proposal,
         ground=ground,
         note=note,
@@ -84,11 +89,87 @@ def case_open(
     return case
 
 
+#: The case's ground as the certificate's ground (§5.1.1 a–m for a suspension, §5.2.1 a–k for a
+#: withdrawal). A case on another ground (a notification, "other") names the certificate's
+#: ground when it is accepted.
+SUSPENSION_GROUNDS = {
+    Case.Ground.A: SuspensionGround.A,
+    Case.Ground.B: SuspensionGround.B,
+    Case.Ground.K: SuspensionGround.K,
+    Case.Ground.M: SuspensionGround.M,
+}
+WITHDRAWAL_GROUNDS = {Case.Ground.I: WithdrawalGround.I}
+
+
+def _certificate_ground(case: Case, given: str) -> str:
+    if case.proposal == Case.Proposal.SUSPENSION:
+        mapped, allowed = SUSPENSION_GROUNDS.get(case.ground), SuspensionGround.values
+        message = _("Choose the ground of §5.1.1 for the suspension.")
+    else:
+        mapped, allowed = WITHDRAWAL_GROUNDS.get(case.ground), WithdrawalGround.values
+        message = _("Choose the ground of §5.2.1 for the withdrawal.")
+    ground = mapped or (given or "").strip()
+    if ground not in allowed:
+        raise invalid("certificate_ground", message)
+    return ground
+
+
+def _act_on_certificate(case: Case, *, by, reason, until, certificate_ground, consent) -> None:
+    """§5: the accepted proposal, through the certificate services, in the same transaction.
+    A certificate whose state does not allow it (already withdrawn …) refuses with 409 and the
+    whole acceptance is rolled back."""
+    from certificates.services import certificate_suspend, certificate_withdraw
+
+    ground = _certificate_ground(case, certificate_ground)
+    text = f"{case.reference} {reason}".strip()
+    certificate = case.certificate
+    try:
+        if case.proposal == Case.Proposal.SUSPENSION:
+            certificate_suspend(
+                certificate=certificate, by=by, ground=ground, reason=text, until=until
+            )
+        else:
+            certificate_withdraw(
+                certificate=certificate, by=by, ground=ground, reason=text, consent=consent
+            )
+    except DomainError as err:
+        if err.code != DomainError.CONFLICT:
+            raise
+        certificate.refresh_from_db(fields=["state"])
+        raise conflict(
+            _("Certificate %(number)s is “%(state)s”: %(action)s is not possible. %(why)s")
+            % {
+                "number": certificate.number,
+                "state": certificate.get_state_display(),
+                "action": case.get_proposal_display(),
+                "why": err.message,
+            }
+        ) from None
+
+
 @transaction.atomic
-def case_accept(*, case: Case, by, reason: str = "") -> Case:
-    """Accept the proposal. The action itself is taken through the certificate services by the
-    receiver of :data:`surveillance.signals.case_accepted`, sent once this commits."""
+def case_accept(
+    *,
+    case: Case,
+    by,
+    reason: str = "",
+    until=None,
+    certificate_ground: str = "",
+    consent: str = "",
+) -> Case:
+    """Accept the proposal. A suspension or withdrawal is carried out on the case's certificate
+    through the certificate services in the same transaction (§5.1.1/§5.2.1, the case's ground
+    mapped, the case's reference as the reason; a suspension until ``until``, at most and by
+    default 6 months, §5.1.3). A case without a certificate is accepted only when it proposes
+    "another action". :data:`surveillance.signals.case_accepted` is sent once this commits."""
     locked = begin(case, "accept", by)
+    if locked.proposal != Case.Proposal.OTHER and locked.certificate_id is None:
+        raise conflict(
+            _(
+                "This case names no certificate: only a case proposing another action can be "
+                "accepted; open a new case with the certificate."
+            )
+        )
     run_transition(
         locked,
         "accept",
@@ -97,6 +178,15 @@ def case_accept(*, case: Case, by, reason: str = "") -> Case:
         decision_reason=reason,
         decided_at=timezone.now(),
     )
+    if locked.proposal != Case.Proposal.OTHER:
+        _act_on_certificate(
+            locked,
+            by=by,
+            reason=reason,
+            until=until,
+            certificate_ground=certificate_ground,
+            consent=consent,
+        )
     transaction.on_commit(
         lambda: signals.case_accepted.send(sender=Case, case=locked), robust=False
     )

@@ -170,6 +170,9 @@ def on_decision_made(sender, decision, **kwargs) -> None:
     evaluation satisfies the cycle and opens the next one."""
     if decision.state != "granted" or not decision.evaluation_id:
         return
+    from .extra import on_extra_granted
+
+    on_extra_granted(decision)
     with transaction.atomic():
         cycle = (
             SurveillanceCycle.objects.select_for_update()
@@ -233,6 +236,7 @@ def cycle_close_missed(pk: int, as_of) -> bool:
         deadlines.close(cycle, surveillance_deadlines.CYCLE_DUE, at=as_of)
         case_open(
             organization=certificate.organization,
+            certificate=certificate,
             by=SYSTEM,
             proposal=Case.Proposal.SUSPENSION,
             ground=Case.Ground.A,

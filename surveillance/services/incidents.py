@@ -19,7 +19,14 @@ from cesi_cert.transitions import SYSTEM, begin, run_transition
 from .. import notices, permissions
 from ..deadlines import DECIDE_BY, NOTIFY_BY, decision_due, due_moment
 from ..models import Case, OrganizationNotice
-from ._common import choice_param, local, members_of, notice_params, notice_staff_link
+from ._common import (
+    choice_param,
+    local,
+    members_of,
+    notice_certificate,
+    notice_params,
+    notice_staff_link,
+)
 from .attachments import check_all, store_all
 
 #: The late sweep's name: the reason on the history and log rows it writes.
@@ -94,6 +101,7 @@ def notice_submit(
     description: str,
     special_reason: str = "",
     attachments=(),
+    certificate=None,
 ) -> OrganizationNotice:
     """The organisation notifies an incident or change in the portal (§3.4.3).
 
@@ -105,10 +113,12 @@ def notice_submit(
         raise forbidden(_("Only a member of the organisation can notify for it."))
     now = timezone.now()
     _check_event(kind, occurred_at, description, now=now)
+    certificate = notice_certificate(organization, certificate)
     checked = check_all(attachments)
     due = due_moment(kind, occurred_at, special_reason=special_reason)
     notice = _new(
         organization=organization,
+        certificate=certificate,
         kind=kind,
         occurred_at=occurred_at,
         description=description,
@@ -136,6 +146,7 @@ def notice_open(
     source: str,
     source_note: str = "",
     attachments=(),
+    certificate=None,
 ) -> OrganizationNotice:
     """Customer service records a situation it learned elsewhere (a regulator, the media, a
     complaint): the organisation must notify it by its due moment, shown on its portal."""
@@ -145,9 +156,11 @@ def notice_open(
     _check_event(kind, occurred_at, description, now=now)
     if source not in OrganizationNotice.Source.values or source == "organization":
         raise invalid("source", _("Say how the certification body learned it."))
+    certificate = notice_certificate(organization, certificate)
     checked = check_all(attachments)
     notice = _new(
         organization=organization,
+        certificate=certificate,
         kind=kind,
         occurred_at=occurred_at,
         description=description,
@@ -248,6 +261,7 @@ def notice_decide(
     if proposal:
         case_open(
             organization=locked.organization,
+            certificate=locked.certificate,
             by=by,
             proposal=proposal,
             ground=Case.Ground.NOTICE,
@@ -319,6 +333,7 @@ def notice_mark_late(pk: int, as_of) -> bool:
         notice.save(update_fields=["late"])
         case_open(
             organization=notice.organization,
+            certificate=notice.certificate,
             by=SYSTEM,
             proposal=Case.Proposal.SUSPENSION,
             ground=Case.Ground.K,

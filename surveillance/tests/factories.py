@@ -51,8 +51,11 @@ def notice_in(state: str, org, applicant, staff) -> OrganizationNotice:
     return notice
 
 
-def case_in(state: str, org, staff) -> Case:
-    case = services.case_open(organization=org, by=staff, proposal="suspension", ground="5.1.1b")
+def case_in(state: str, org, staff, *, proposal="other", certificate=None) -> Case:
+    """A case in ``state``; without a certificate only "another action" can be accepted."""
+    case = services.case_open(
+        organization=org, by=staff, proposal=proposal, ground="5.1.1b", certificate=certificate
+    )
     if state == Case.State.ACCEPTED:
         case = services.case_accept(case=case, by=staff)
     elif state == Case.State.DISMISSED:

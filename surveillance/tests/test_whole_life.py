@@ -84,7 +84,7 @@ def test_s3_4_2_s5_1_4_s5_2_1_d_a_certificate_missed_surveilled_suspended_and_wi
     capture = django_capture_on_commit_callbacks
     beat = Beat(capture)
     business = UserFactory(username="renzheng-ye-wu", role=Role.CERTIFICATION_BUSINESS)
-    service = UserFactory(username="ke-fu", role=Role.CUSTOMER_SERVICE)
+    UserFactory(username="ke-fu", role=Role.CUSTOMER_SERVICE)
 
     # §3.3: the committee grants the initial evaluation; the grant issues the certificate and
     # (after commit) cycle 1 starts with its deadline.
@@ -137,15 +137,14 @@ def test_s3_4_2_s5_1_4_s5_2_1_d_a_certificate_missed_surveilled_suspended_and_wi
     certificate.refresh_from_db()
     assert certificate.state == Certificate.State.ACTIVE  # the seed asks for an investigation
 
-    # Staff investigate, accept the case and suspend through the certificate service: for the
-    # longest period, 6 months (§5.1.3).
+    # Staff investigate and accept the case, which suspends the certificate through the
+    # certificate service on ground a, for the longest period, 6 months (§5.1.3).
+    assert proposal.certificate == certificate
     with time_machine.travel(_moment("2027-05-10T02:00"), tick=False), capture(execute=True):
         services.case_accept(case=proposal, by=business, reason="调查属实")
-        certificate_services.certificate_suspend(
-            certificate=certificate, by=service, ground="a", reason="未按期接受监督评价"
-        )
     certificate.refresh_from_db()
     assert certificate.state == Certificate.State.SUSPENDED
+    assert certificate.suspension_ground == "a"
     assert certificate.suspended_until == datetime.date(2027, 11, 10)
     suspension_end = Deadline.objects.get(kind="certificates.suspension_end")
     assert suspension_end.is_open
