@@ -9,7 +9,7 @@ reinstatement: withdrawn on ground d of §5.2.1 by the system, with the notice (
 and the public verification page says so. A second certificate, never renewed: the
 recertification window is reminded 3 months before expiry and the sweep expires it the day
 after (§3.5). Each step checks what people see, and that the same ``as_of`` run again changes
-nothing. (Renewal by recertification is another issue's and is not travelled here.)
+nothing. A third certificate is renewed in its window and lives on into the next period.
 """
 
 import datetime
@@ -225,3 +225,62 @@ def test_s3_5_a_certificate_never_renewed_is_reminded_then_expired(
     assert expiry.outcome == Deadline.Outcome.LATE
     html = client.get(f"/verify/{certificate.number}/").content.decode()
     assert 'data-state="expired"' in html
+
+
+@pytest.mark.django_db
+def test_s3_5_a_certificate_renewed_in_its_window_lives_on_into_the_next_period(
+    client, django_capture_on_commit_callbacks
+):
+    """§3.5: reminded when the window opens, the organisation applies, the committee grants the
+    recertification, and the certificate keeps its number with validity extended from the old
+    expiry; the old expiry passes without an expiry, the new period's cycle starts (§3.4.2)
+    and the next window is reminded three years on."""
+    from certificates.tests.decision_factories import Case as DecisionCase
+    from certificates.tests.decision_factories import committee_member
+    from certificates.tests.factories import reported_evaluation
+
+    capture = django_capture_on_commit_callbacks
+    beat = Beat(capture)
+    with time_machine.travel(_moment("2026-04-20T02:00"), tick=False), capture(execute=True):
+        certificate = issued_certificate(issued_on=datetime.date(2026, 4, 20))
+    member = UserFactory(username="xu-qi-ye", role=Role.APPLICANT)
+    certificate.organization.memberships.create(user=member, is_admin=True)
+
+    beat.run("2029-01-20T02:00:00+00:00")
+    assert len(_inbox(member, "deadline.reminder")) == 1
+
+    # The recertification (its application naming the certificate) is reported and granted.
+    with time_machine.travel(_moment("2029-03-01T02:00"), tick=False):
+        evaluation = reported_evaluation(organization=certificate.organization, renews=certificate)
+        decision = DecisionCase(
+            decision=certificate_services.decision_open(evaluation=evaluation),
+            leader=None,
+            member=None,
+            applicant=member,
+            members=[committee_member() for _ in range(3)],
+        )
+        in_voting(decision)
+        vote_all(decision, "aaa")
+        with capture(execute=True):
+            granted = certificate_services.decision_close_voting(
+                decision=decision.decision, by=decision.members[0]
+            )
+    assert granted.state == "granted"
+    certificate.refresh_from_db()
+    assert Certificate.objects.filter(organization=certificate.organization).count() == 1
+    assert certificate.expires_on == datetime.date(2032, 4, 19)
+    assert certificate.current_version.kind == "recertification"
+    assert certificate.versions.count() == 2  # the first version stays readable
+
+    # The old expiry passes: still valid, and the verification page says until when.
+    beat.run("2029-04-20T02:00:00+00:00")
+    certificate.refresh_from_db()
+    assert certificate.state == Certificate.State.ACTIVE
+    html = client.get(f"/verify/{certificate.number}/").content.decode()
+    assert 'data-state="active"' in html and "2032-04-19" in html
+    assert SurveillanceCycle.objects.filter(certificate=certificate, number=4).exists()
+
+    # Three years on, the next window opens with its reminder.
+    before = len(_inbox(member, "deadline.reminder"))
+    beat.run("2032-01-20T02:00:00+00:00")
+    assert len(_inbox(member, "deadline.reminder")) == before + 1
