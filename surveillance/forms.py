@@ -344,8 +344,8 @@ class CombineExtensionForm(forms.Form):
 def _certificate_ground_choices():
     return [
         ("", "---------"),
-        (_("Suspension (§5.1.1)"), list(SuspensionGround.choices)),
-        (_("Withdrawal (§5.2.1)"), list(WithdrawalGround.choices)),
+        (_("Suspension (§5.1.1)"), [(f"suspension:{v}", n) for v, n in SuspensionGround.choices]),
+        (_("Withdrawal (§5.2.1)"), [(f"withdrawal:{v}", n) for v, n in WithdrawalGround.choices]),
     ]
 
 

@@ -108,7 +108,13 @@ def _certificate_ground(case: Case, given: str) -> str:
     else:
         mapped, allowed = WITHDRAWAL_GROUNDS.get(case.ground), WithdrawalGround.values
         message = _("Choose the ground of §5.2.1 for the withdrawal.")
-    ground = mapped or (given or "").strip()
+    given = (given or "").strip()
+    # The admin's list offers both sets, whose letters overlap: its values say which set
+    # ("suspension:a"); a letter of the other set is refused, never read as this one's.
+    group, _sep, letter = given.rpartition(":")
+    if group and group != case.proposal:
+        raise invalid("certificate_ground", message)
+    ground = mapped or letter
     if ground not in allowed:
         raise invalid("certificate_ground", message)
     return ground
