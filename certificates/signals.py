@@ -14,3 +14,7 @@ certificate_issued = Event("certificates.certificate_issued")
 #: expiry. Sent with ``certificate`` and ``previous_expires_on``; surveillance starts the cycles
 #: of the new period (§3.4.2).
 certificate_renewed = Event("certificates.certificate_renewed")
+
+#: A certificate ended: withdrawn (§5.2) or expired (§3.5). Sent with ``certificate``;
+#: surveillance cancels what was still owed on it (its open cycle).
+certificate_ended = Event("certificates.certificate_ended")

@@ -59,6 +59,9 @@ def connect() -> None:
     certificate_signals.certificate_issued.connect(
         services.on_certificate_issued, dispatch_uid="surveillance.cycle_on_certificate_issued"
     )
+    certificate_signals.certificate_ended.connect(
+        services.on_certificate_ended, dispatch_uid="surveillance.cycle_on_certificate_ended"
+    )
     certificate_signals.certificate_renewed.connect(
         services.on_certificate_renewed, dispatch_uid="surveillance.cycle_on_certificate_renewed"
     )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.notices import org_name
 from applications.selectors import organization_members
-from cesi_cert import deadlines
+from cesi_cert import deadlines, events
 from cesi_cert.errors import conflict, forbidden, invalid
 from cesi_cert.models import Deadline
 from cesi_cert.notifications import notify
@@ -28,7 +28,7 @@ from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import SYSTEM, begin, lock, run_transition
 
 from .. import deadlines as certificate_deadlines
-from .. import notices, permissions
+from .. import notices, permissions, signals
 from ..grounds import ON_REQUEST, UNTIL_LICENCE_DECISION, SuspensionGround, WithdrawalGround
 from ..models import Certificate, StatusChange
 
@@ -217,6 +217,7 @@ def certificate_withdraw(
         organization_consent=consent,
     )
     _announce(change)
+    events.send_on_commit(signals.certificate_ended, sender=Certificate, certificate=cert)
     return cert
 
 
@@ -235,6 +236,7 @@ def certificate_expire(*, certificate: Certificate, by=SYSTEM, reason: str = EXP
         effective_on=cert.expires_on + datetime.timedelta(days=1),
         reason=reason,
     )
+    events.send_on_commit(signals.certificate_ended, sender=Certificate, certificate=cert)
     return cert
 
 

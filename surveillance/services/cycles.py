@@ -29,10 +29,10 @@ OPEN_SWEEP = "surveillance.open_evaluations"
 MISSED_SWEEP = "surveillance.cycles_missed"
 ON_ISSUE = "certificates.certificate_issued"
 ON_GRANT = "certificates.decision_made"
+ON_END = "certificates.certificate_ended"
 
 #: Certificates whose cycles run (a withdrawn or expired one has its open cycle cancelled).
 HELD_STATES = ("active", "suspended")
-NOT_HELD_STATES = ("withdrawn", "expired")
 
 
 def _track(cycle: SurveillanceCycle) -> None:
@@ -197,23 +197,29 @@ def on_decision_made(sender, decision, **kwargs) -> None:
 
 
 def cycles_missed_due(as_of):
-    """Open cycles whose last day is before ``as_of``'s day, and open cycles of certificates
-    no longer held (withdrawn or expired: cancelled)."""
+    """Open cycles whose last day is before ``as_of``'s day (the partial index
+    ``cycle_open_ends``). A cycle of a certificate withdrawn or expired meanwhile is cancelled
+    when that happens (``on_certificate_ended``); should that have failed, this sweep cancels
+    it at the cycle's end (``cycle_close_missed`` checks the certificate)."""
     day = timezone.localdate(as_of)
-    open_cycles = SurveillanceCycle.objects.filter(state=SurveillanceCycle.State.OPEN)
-    # Two indexed reads in a UNION, not one OR across the join (which reads every open cycle
-    # and every certificate): ended open cycles by the partial index ``cycle_open_ends``, and
-    # open cycles of certificates no longer held, from the certificates' state index.
-    ended = open_cycles.filter(ends_on__lt=day).order_by().values_list("pk", flat=True)
-    orphaned = (
-        open_cycles.filter(certificate__state__in=NOT_HELD_STATES)
-        .order_by()
+    return (
+        SurveillanceCycle.objects.filter(state=SurveillanceCycle.State.OPEN, ends_on__lt=day)
+        .order_by("ends_on", "pk")
         .values_list("pk", flat=True)
     )
-    return ended.union(orphaned).order_by("pk")
 
 
-def cycle_close_missed(pk: int, as_of) -> bool:
+def on_certificate_ended(sender, certificate, **kwargs) -> None:
+    """Receiver of ``certificates.signals.certificate_ended``: nothing more is owed on a
+    withdrawn or expired certificate — its open cycles are cancelled (as the system)."""
+    now = timezone.now()
+    for pk in SurveillanceCycle.objects.filter(
+        certificate=certificate, state=SurveillanceCycle.State.OPEN
+    ).values_list("pk", flat=True):
+        cycle_close_missed(pk, now, reason=ON_END)
+
+
+def cycle_close_missed(pk: int, as_of, reason: str = MISSED_SWEEP) -> bool:
     """Missed: the cycle's end passed without a granted surveillance → a case proposing
     suspension on ground a of §5.1.1, for the investigation the seed asks for first. A cycle
     of a withdrawn or expired certificate is cancelled instead (nothing is owed any more)."""
@@ -225,9 +231,7 @@ def cycle_close_missed(pk: int, as_of) -> bool:
             return False
         certificate = cycle.certificate
         if certificate.state not in HELD_STATES:
-            run_transition(
-                cycle, "cancel", by=SYSTEM, reason=MISSED_SWEEP, on=timezone.localdate(as_of)
-            )
+            run_transition(cycle, "cancel", by=SYSTEM, reason=reason, on=timezone.localdate(as_of))
             deadlines.close(
                 cycle, surveillance_deadlines.CYCLE_DUE, outcome=Deadline.Outcome.CANCELLED
             )
