@@ -1,6 +1,6 @@
 """Public verification under load: 100,000 certificates on PostgreSQL, gunicorn, Debian's wrk.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything CACHE_URL=redis://127.0.0.1:6379/N \\
         .venv/bin/python bench/verify.py [--certificates 100000] [--seconds 10] [--workers 2]
 
 Creates a throw-away database ``<name>_verify_bench`` beside the one DATABASE_URL names,
@@ -12,6 +12,10 @@ the bare view (the goal: ≥ 0.85), the query count of each page (the goal: ≤ 
 100,000 certificates as with three — ``certificates/tests/test_certificates_public.py`` checks
 that part on every run), and the time to render a certificate PDF against a minimal one-page
 WeasyPrint render of the same fonts (the goal: ≤ 2×). The database is dropped at the end.
+
+With ``CACHE_URL`` (a Redis database of its own: the benchmark empties it) the public pages are
+served from their rendered-response cache (``certificates/public_cache.py``), as in production;
+``--no-page-cache`` measures every request rendered from the database instead.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="render every public page from the database"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -59,6 +66,8 @@ def main() -> None:
     _admin_sql(parsed, f'DROP DATABASE IF EXISTS "{bench_db}"')
     _admin_sql(parsed, f'CREATE DATABASE "{bench_db}"')
     env = {**os.environ, "DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    if args.no_page_cache:
+        env["PUBLIC_PAGE_CACHE"] = "0"
     os.environ.update(env)
     try:
         subprocess.run(  # noqa: S603
@@ -71,6 +80,11 @@ def main() -> None:
 
         django.setup()
         numbers, codes, names = fill(args.certificates)
+        from django.conf import settings
+        from django.core.cache import cache
+
+        cache.clear()  # pages of an earlier run's database
+        print(f"public page cache: {'on' if settings.PUBLIC_PAGE_CACHE else 'off'}")
         queries = count_queries(numbers[0], codes[0], names[0])
         rates = serve_and_load(args, env, numbers, codes, names)
         pdf = pdf_timings()
