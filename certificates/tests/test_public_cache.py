@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from certificates import services
 from applications.models import Site
+from certificates import services
 from certificates.models import CertificateVersion
 from certificates.tests.factories import issued_certificate, staff
 
@@ -116,12 +116,12 @@ def test_a_reissue_shows_on_the_next_request_and_each_language_has_its_page_4_3_
         )
     html = client.get(path, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert sites[0]["number"] in html and sites[2]["number"] not in html
-    assert sites[2]["number"] not in client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert (
+        sites[2]["number"] not in client.get(path, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    )
 
 
-def test_an_unknown_number_is_never_cached_4_1_h(
-    client, kefu, cert, shared_cache
-):
+def test_an_unknown_number_is_never_cached_4_1_h(client, kefu, cert, shared_cache):
     with CaptureQueriesContext(connection) as queries:
         client.get("/verify/CESI-SC-2026-99999/")
         assert client.get("/verify/CESI-SC-2026-99999/").status_code == 404
