@@ -34,6 +34,7 @@ processes and the Celery worker); otherwise every request renders.
 from __future__ import annotations
 
 import hashlib
+import logging
 import time
 import uuid
 
@@ -41,6 +42,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils.translation import get_language
+
+logger = logging.getLogger(__name__)
 
 GENERATION = "public-pages:generation"
 #: A day in the shared cache: an entry outlives no deployment by much (its templates may change).
@@ -65,9 +68,20 @@ def key(kind: str, *parts: str) -> str:
     return f"public-pages:{kind}:{get_language() or ''}:{digest}"
 
 
-def lookup(page_key: str) -> tuple[bytes | None, str]:
+def lookup(page_key: str) -> tuple[bytes | None, str | None]:
     """``(body, generation)``: the cached body if it was rendered in the current generation
-    (``None`` if not), and the current generation to store a fresh render under."""
+    (``None`` if not), and the current generation to store a fresh render under (``None``:
+    Redis did not answer — render, store nothing)."""
+    try:
+        return _lookup(page_key)
+    except Exception:  # noqa: BLE001 — the page is rendered from the database instead
+        logger.exception("public page cache unavailable")
+        _lease.update(generation=None, until=0.0)
+        _pages.clear()
+        return None, None
+
+
+def _lookup(page_key: str) -> tuple[bytes | None, str]:
     if time.monotonic() < _lease["until"]:
         generation = _lease["generation"]
         entry = _pages.get(page_key)
@@ -93,9 +107,15 @@ def lookup(page_key: str) -> tuple[bytes | None, str]:
     return None, generation
 
 
-def store(page_key: str, generation: str, body: bytes) -> None:
+def store(page_key: str, generation: str | None, body: bytes) -> None:
+    if generation is None:
+        return
     entry = (generation, body)
-    cache.set(page_key, entry, TIMEOUT)
+    try:
+        cache.set(page_key, entry, TIMEOUT)
+    except Exception:  # noqa: BLE001 — kept nowhere then
+        logger.exception("public page cache unavailable")
+        return
     _keep_locally(page_key, entry)
 
 
@@ -128,4 +148,6 @@ def invalidate_on_commit(sender=None, **kwargs) -> None:
         entry[1] is invalidate for entry in connection.run_on_commit
     ):
         return
-    transaction.on_commit(invalidate)
+    # Robust: the change is committed whatever Redis says; a failure is logged (the pages of
+    # the old generation would then be served until TIMEOUT — an operator's alert).
+    transaction.on_commit(invalidate, robust=True)
