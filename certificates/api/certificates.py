@@ -333,4 +333,8 @@ class PublicCertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
 def register(router):
     """Mount this app's viewsets on the shared /api/v1/ router."""
     router.register("certificates", CertificateViewSet, basename="certificate")
+
+
+def register_public(router):
+    """Mount the public search (the root URLconf mounts it before the other viewsets)."""
     router.register("public/certificates", PublicCertificateViewSet, basename="public-certificate")
