@@ -50,7 +50,7 @@ GENERATION = "public-pages:generation"
 TIMEOUT = 24 * 60 * 60
 #: Seconds a process trusts the generation it read (see the module's docstring).
 LEASE = 0.25
-#: Pages each process keeps in memory (about 6 KB each); when full it starts over.
+#: Pages each process keeps in memory (about 6 KB each); when full, the oldest go first.
 LOCAL_PAGES = 5000
 
 _lease = {"generation": None, "until": 0.0}
@@ -122,8 +122,8 @@ def store(page_key: str, generation: str | None, body: bytes) -> None:
 def _keep_locally(page_key: str, entry: tuple[str, bytes]) -> None:
     if entry[0] != _lease["generation"] or page_key in _pages:
         return
-    if len(_pages) >= LOCAL_PAGES:
-        _pages.clear()
+    while len(_pages) >= LOCAL_PAGES:
+        del _pages[next(iter(_pages))]  # the oldest first
     _pages[page_key] = entry
 
 
