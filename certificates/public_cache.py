@@ -123,7 +123,7 @@ def _keep_locally(page_key: str, entry: tuple[str, bytes]) -> None:
     if entry[0] != _lease["generation"] or page_key in _pages:
         return
     while len(_pages) >= LOCAL_PAGES:
-        del _pages[next(iter(_pages))]  # the oldest first
+        _pages.pop(next(iter(_pages)), None)  # the oldest first
     _pages[page_key] = entry
 
 
