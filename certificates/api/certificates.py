@@ -315,7 +315,9 @@ class PublicCertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             and "html" not in request.headers.get("Accept", "")
         ):
             return super().dispatch(request, *args, **kwargs)
-        page_key = public_cache.key("api", request.GET.urlencode())
+        # Keyed by the two parameters that change the answer; a search that finds nothing is not
+        # kept (random queries must not fill the shared cache).
+        page_key = public_cache.key("api", request.GET.get("q", ""), request.GET.get("page", ""))
         body, generation = public_cache.lookup(page_key)
         if body is not None:
             response = HttpResponse(body, content_type="application/json")
@@ -324,7 +326,11 @@ class PublicCertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return response
         response = super().dispatch(request, *args, **kwargs)
         renderer = getattr(response, "accepted_renderer", None)
-        if response.status_code == 200 and getattr(renderer, "format", None) == "json":
+        if (
+            response.status_code == 200
+            and getattr(renderer, "format", None) == "json"
+            and response.data.get("count")
+        ):
             response.render()
             public_cache.store(page_key, generation, response.content)
         return response

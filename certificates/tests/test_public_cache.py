@@ -127,6 +127,13 @@ def test_an_unknown_number_is_never_cached_4_1_h(client, kefu, cert, shared_cach
     assert len(queries) == 2  # a 404 is read each time: an issue may give it a certificate
 
 
+def test_a_search_that_finds_nothing_is_not_kept(client, api_client, cert, shared_cache):
+    """Random queries must not fill the shared cache: only pages that show a certificate are kept."""
+    for _ in range(2):
+        assert _get(client, "/verify/", q="不存在的公司")[1] == 1
+        assert _get(api_client, "/api/v1/public/certificates/", q="不存在的公司")[1] >= 1
+
+
 def test_another_process_s_change_is_seen_once_the_lease_has_run_out(client, cert, shared_cache):
     """What the lease promises: a change committed by another process (the Celery worker, the
     other web workers) sets a new generation and waits LEASE; after that, no process serves a

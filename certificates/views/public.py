@@ -84,7 +84,8 @@ def search(request):
         "certificates/public/search.html",
         {"q": q, "results": results, "limit": selectors.PUBLIC_SEARCH_LIMIT},
     )
-    return _keep(response, page_key, generation)
+    # A search that finds nothing is not kept: random queries must not fill the shared cache.
+    return _keep(response, page_key, generation) if results or not q else response
 
 
 @require_GET
