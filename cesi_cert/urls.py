@@ -38,6 +38,9 @@ committee_patterns = [
 
 # Everything under /api/v1/ (SPEC "Public contract"): each app registers its viewsets.
 api_router = DefaultRouter()
+# The public certificate search first: a request is matched against the routes in order, and it
+# is the busiest of the API (bench/verify.py), the others being a login's.
+certificate_api.register_public(api_router)
 application_api.register(api_router)
 evaluation_api.register(api_router)
 surveillance_api.register(api_router)

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -32,7 +32,7 @@ from cesi_cert.api import (
 )
 from cesi_cert.pdf import PdfUnavailable
 
-from .. import selectors
+from .. import public_cache, selectors
 from ..actions import CERTIFICATE_ACTIONS
 from ..downloads import notice_pdf_response, version_pdf_response
 from ..models import Certificate, CertificateVersion, StatusChange
@@ -304,8 +304,43 @@ class PublicCertificateViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
             return Certificate.objects.none()
         return selectors.PublicSearch(self.request.query_params.get("q", ""))
 
+    def dispatch(self, request, *args, **kwargs):
+        """A JSON answer is served from the public page cache (``public_cache``) when a shared
+        cache is configured: the same body as a fresh one, without a query or DRF's per-request
+        work. The browsable API (``Accept: text/html``, ``?format=``) is never cached."""
+        if not (
+            public_cache.enabled()
+            and request.method == "GET"
+            and "format" not in request.GET
+            and "html" not in request.headers.get("Accept", "")
+        ):
+            return super().dispatch(request, *args, **kwargs)
+        # Keyed by the two parameters that change the answer; a search that finds nothing is not
+        # kept (random queries must not fill the shared cache).
+        page_key = public_cache.key("api", request.GET.get("q", ""), request.GET.get("page", ""))
+        body, generation = public_cache.lookup(page_key)
+        if body is not None:
+            response = HttpResponse(body, content_type="application/json")
+            response["Vary"] = "Accept"
+            response["Allow"] = "GET, HEAD, OPTIONS"
+            return response
+        response = super().dispatch(request, *args, **kwargs)
+        renderer = getattr(response, "accepted_renderer", None)
+        if (
+            response.status_code == 200
+            and getattr(renderer, "format", None) == "json"
+            and response.data.get("count")
+        ):
+            response.render()
+            public_cache.store(page_key, generation, response.content)
+        return response
+
 
 def register(router):
     """Mount this app's viewsets on the shared /api/v1/ router."""
     router.register("certificates", CertificateViewSet, basename="certificate")
+
+
+def register_public(router):
+    """Mount the public search (the root URLconf mounts it before the other viewsets)."""
     router.register("public/certificates", PublicCertificateViewSet, basename="public-certificate")

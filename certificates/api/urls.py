@@ -8,3 +8,8 @@ def register(router):
     router.register("decisions", decisions.DecisionViewSet, basename="decision")
     router.register("votes", decisions.VoteViewSet, basename="vote")
     certificates.register(router)
+
+
+def register_public(router):
+    """Mount the public certificate search, no login (the root URLconf mounts it first)."""
+    certificates.register_public(router)

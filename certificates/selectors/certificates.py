@@ -68,7 +68,8 @@ def public_certificates() -> QuerySet[Certificate]:
 # A verification is one row joined to its current version. Built by the ORM, the query costs
 # more to compile than to run (SQL generation, then model instances); the public pages are the
 # busiest of the site (every QR code scanned, every search), so they read with fixed SQL text and
-# light rows instead (bench/verify.py measures it). Nothing is cached: a suspension shows at once.
+# light rows instead (bench/verify.py measures it). The views keep the rendered pages in
+# ``public_cache`` until a certificate changes: a suspension shows at the next request.
 
 _PUBLIC_COLUMNS = (
     "c.number, c.state, c.first_issued_on, c.expires_on, c.suspended_until, c.withdrawn_on, "

@@ -4,7 +4,9 @@ directory of certified organisations, and the public notice of suspensions and w
 They show only what a certificate prints (organisation, address, credit code, scheme, level,
 scope, sites, dates) and its state — never contacts, documents or people. They are rendered
 without the request's context processors (no session, no user look-up) from a light template,
-so a verification costs one query (SPEC "Speed": bench/verify.py).
+so a verification costs one query (SPEC "Speed": bench/verify.py); with a shared cache
+(``CACHE_URL``) the verification and search pages are served from ``public_cache`` — no query —
+until a certificate changes.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from django.views.decorators.http import require_GET
 
 from applications.models import Scheme
 
-from .. import selectors
+from .. import public_cache, selectors
 
 PAGE_SIZE = 50
 
@@ -34,9 +36,33 @@ def _page(request, queryset):
     return page
 
 
+def _cached(kind: str, *parts: str):
+    """``(response, page_key, generation)``: the cached page if there is one."""
+    if not public_cache.enabled():
+        return None, None, None
+    page_key = public_cache.key(kind, *parts)
+    body, generation = public_cache.lookup(page_key)
+    if body is not None:
+        return HttpResponse(body), page_key, generation
+    return None, page_key, generation
+
+
+def _keep(response: HttpResponse, page_key, generation) -> HttpResponse:
+    if page_key is not None and response.status_code == 200:
+        public_cache.store(page_key, generation, response.content)
+    return response
+
+
 @require_GET
 def verify(request, number):
     """``/verify/<number>/``: the certificate the QR code opens (§4.1 h)."""
+    cached, page_key, generation = _cached("verify", number)
+    if cached is not None:
+        return cached
+    return _keep(_verify(number), page_key, generation)
+
+
+def _verify(number):
     certificate = selectors.public_certificate(number)
     if certificate is None:
         return _render("certificates/public/not_found.html", {"number": number[:60]}, status=404)
@@ -50,11 +76,16 @@ def verify(request, number):
 def search(request):
     """``/verify/?q=``: by registration number, credit code or organisation name."""
     q = (request.GET.get("q") or "").strip()[:100]
+    cached, page_key, generation = _cached("search", q)
+    if cached is not None:
+        return cached
     results = selectors.public_search_rows(q)
-    return _render(
+    response = _render(
         "certificates/public/search.html",
         {"q": q, "results": results, "limit": selectors.PUBLIC_SEARCH_LIMIT},
     )
+    # A search that finds nothing is not kept: random queries must not fill the shared cache.
+    return _keep(response, page_key, generation) if results or not q else response
 
 
 @require_GET

@@ -250,6 +250,25 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="noreply@cert.example.cn"
 # Where staff notifications about new applications go (customer service mailbox).
 CUSTOMER_SERVICE_EMAIL = env("CUSTOMER_SERVICE_EMAIL", default="kf@cert.example.cn")
 
+# --- Caches ------------------------------------------------------------------------------
+# CACHE_URL names a Redis database shared by every process (web workers, Celery worker): the
+# public pages' rendered-response cache (certificates/public_cache.py) needs one, since a
+# suspension committed by the worker must empty it for every web process. Without CACHE_URL
+# (the embedded default) each process would have its own memory cache, so that page cache is
+# off. "local" is always per process: the public pages' chrome, which changes only with a
+# deployment.
+CACHE_URL = env("CACHE_URL", default="")
+_LOCAL_CACHE = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"}
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    ),
+    "local": _LOCAL_CACHE,
+}
+PUBLIC_PAGE_CACHE = bool(CACHE_URL) and env.bool("PUBLIC_PAGE_CACHE", default=True)
+
 # --- Celery -----------------------------------------------------------------------------
 # Without a broker URL the embedded kombu filesystem transport is used (no server needed).
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")

@@ -31,3 +31,11 @@ WHITENOISE_USE_FINDERS = True
 # Tests log in with client.login() (no request), which django-axes refuses; the lockout test
 # (cesi_cert/tests/test_accounts.py) puts the axes backend back.
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# Per-process caches whatever CACHE_URL says: a test's rollback fires no on-commit hook, so a
+# shared page cache would carry one test's pages into the next (the page cache's own tests
+# switch it on against the real Redis).
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "local"},
+}
+PUBLIC_PAGE_CACHE = False
