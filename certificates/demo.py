@@ -1,14 +1,19 @@
 """Demo certificates (registered with ``cesi_cert.demo`` and run by ``seed_demo``): two
 organisations whose evaluations are reported, each granted a certificate through
-``certificate_issue``; one of them is then suspended, so the public notice has an entry."""
+``certificate_issue``; one of them is then suspended, so the public notice has an entry.
+
+The data centre's certificate is issued 2 years 10 months before the seeding day, so its
+recertification window (§3.5, 3 months before expiry) is open whenever the demo is made."""
 
 from __future__ import annotations
 
 import datetime
 from functools import partial
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.utils import timezone
 
 PDF = b"%PDF-1.4\n% demo material\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -29,6 +34,8 @@ DEMO = [
             ("漳州备份数据中心", "福建省漳州市龙文区建元东路2号", "灾备中心运维", False),
         ],
         "suspend": False,
+        # §3.5: issued this long before the seeding day — inside the recertification window.
+        "issued_ago": {"years": 2, "months": 10},
     },
     {
         "org": {
@@ -45,6 +52,14 @@ DEMO = [
         "suspend": True,
     },
 ]
+
+
+def _dates(item: dict) -> tuple[datetime.date, datetime.date]:
+    """The contract's signing day and the certificate's issue day of a demo item."""
+    if "issued_ago" in item:
+        issued_on = timezone.localdate() - relativedelta(**item["issued_ago"])
+        return issued_on - datetime.timedelta(days=49), issued_on
+    return datetime.date(2026, 3, 2), datetime.date(2026, 4, 20)
 
 
 def _valid_code(code: str) -> str:
@@ -110,7 +125,7 @@ def seed(users: dict) -> None:
         app = application_services.application_sign_contract(
             application=app,
             by=kefu,
-            signed_on=datetime.date(2026, 3, 2),
+            signed_on=_dates(item)[0],
             man_days=4,
             fee_quote=30000,
         )
@@ -137,7 +152,7 @@ def _grant(application_pk: int, item: dict, kefu) -> None:
         evaluation=Evaluation.objects.get(pk=evaluation.pk),
         by=kefu,
         reason="技术委员会批准认证（演示）",
-        issued_on=datetime.date(2026, 4, 20),
+        issued_on=_dates(item)[1],
     )
     if item["suspend"]:
         services.certificate_suspend(

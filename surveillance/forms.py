@@ -271,6 +271,25 @@ class ChangeRequestForm(_CertificateScopedForm):
     )
     attachments = _attachments_field()
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # §3.4.4 (4): the levels of the schemes the organisation holds, by name — never a code
+        # to type.
+        levels, seen = [("", _("— not a level change —"))], set()
+        certificates = self.fields["certificate"].queryset.select_related("scheme")
+        schemes = {c.scheme_id: c.scheme for c in certificates}
+        for scheme in schemes.values():
+            for code, label in scheme.level_choices():
+                if (code, label) not in seen:
+                    seen.add((code, label))
+                    levels.append((code, f"{scheme.name}: {label}"))
+        self.fields["new_level"] = forms.ChoiceField(
+            label=_("New level"),
+            choices=levels,
+            required=False,
+            help_text=_("For a level change (4): a level of the certificate's scheme."),
+        )
+
     def clean_scope_change(self):
         return self.cleaned_data.get("scope_change") or ScopeChange.REWORD
 

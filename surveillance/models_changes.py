@@ -151,6 +151,11 @@ class ChangeRequest(ConcurrentTransitionMixin, models.Model):
         return reverse("portal:change_request", args=[self.pk])
 
     @property
+    def new_level_label(self) -> str:
+        """The requested level as the scheme names it (the code if the scheme no longer has it)."""
+        return self.certificate.scheme.level_label(self.new_level) if self.new_level else ""
+
+    @property
     def needs_evaluation(self) -> bool:
         return any(m != self.Method.DOCUMENT_CHECK for m in self.methods or [])
 

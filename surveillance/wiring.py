@@ -28,7 +28,8 @@ def connect() -> None:
         ScopeReduction,
     )
 
-    demo_registry.register("surveillance", demo.seed, order=30)
+    # After the certificates demo (40): the kept certificate is granted on its commit.
+    demo_registry.register("surveillance", demo.seed, order=50)
 
     register_actions(OrganizationNotice, NOTICE_ACTIONS)
     register_actions(Case, CASE_ACTIONS)

@@ -145,6 +145,12 @@ def application_create(request, pk):
         chosen = form.fields["certificate"].queryset.filter(pk=initial["certificate"]).first()
         if chosen is not None:
             form.initial["scheme"] = chosen.scheme_id
+            # §3.5: a recertification renews the certificate as it stands — its level and
+            # scope are offered, for the applicant to keep or amend.
+            current = getattr(chosen, "current_version", None)
+            if initial["kind"] == Application.Kind.RECERTIFICATION and current is not None:
+                form.initial["requested_level"] = current.level
+                form.initial["scope"] = current.scope
     if request.method == "POST" and form.is_valid():
         try:
             app = services.application_create(

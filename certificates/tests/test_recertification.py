@@ -114,3 +114,7 @@ def test_s3_5_the_certificate_page_opens_the_recertification_application_presele
     assert form.initial["kind"] == "recertification"
     assert form.initial["certificate"] == certificate.pk
     assert form.initial["scheme"] == certificate.scheme_id
+    # The renewal starts from the certificate's level and scope, not from an empty form.
+    version = certificate.current_version
+    assert form.initial["requested_level"] == version.level != ""
+    assert form.initial["scope"] == version.scope != ""

@@ -24,7 +24,7 @@ from applications.notices import org_name
 from cesi_cert import deadlines
 from cesi_cert.errors import forbidden, invalid_fields
 from cesi_cert.files import check_upload
-from cesi_cert.notifications import notify
+from cesi_cert.notifications import bilingual, notify
 from cesi_cert.references import assign_year_reference
 from cesi_cert.roles import Role, users_with_role
 from cesi_cert.transitions import SYSTEM, begin, lock, run_transition
@@ -138,7 +138,7 @@ def requirement_verifications_ensure(change: RequirementChange, *, by) -> int:
             params={
                 "ref": change.reference,
                 "title": change.title,
-                "scheme": str(change.scheme),
+                "scheme": bilingual(change.scheme.name_zh, change.scheme.name_en),
                 "effective": f"{change.effective_on:%Y-%m-%d}",
                 "until": f"{change.verify_by:%Y-%m-%d}",
                 "description": change.description,

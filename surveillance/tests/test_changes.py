@@ -111,6 +111,26 @@ def test_s3_4_4_kind_4_level_decrease_reissues_with_the_new_level(cert, member, 
     assert cert.current_version.kind == "level" and cert.current_version.level == "3-star"
 
 
+def test_s3_4_4_kind_4_the_portal_offers_the_levels_by_name_never_a_code_to_type(
+    client, cert, member
+):
+    from django.urls import reverse
+
+    client.force_login(member)
+    form = client.get(reverse("portal:change_request_create")).context["form"]
+    five_star = cert.scheme.level_label("5-star")
+    assert five_star != "5-star"
+    choices = [(code, str(label)) for code, label in form.fields["new_level"].choices]
+    assert ("5-star", f"{cert.scheme.name}: {five_star}") in choices
+    posted = client.post(
+        reverse("portal:change_request_create"),
+        {"certificate": cert.pk, "kind": "4", "description": "升级", "new_level": "5-star"},
+    )
+    assert posted.status_code == 302
+    detail = client.get(posted["Location"]).content.decode()
+    assert five_star in detail and "5-star" not in detail
+
+
 def test_s3_4_4_kind_4_level_must_be_one_of_the_schemes_and_differ(cert, member):
     for level in ("6-star", "4-star"):
         with pytest.raises(DomainError) as err:

@@ -31,3 +31,29 @@ def test_every_text_field_is_bounded_by_the_model_and_the_database(model, field)
     assert field.max_length and field.validators
     names = {c.name for c in model._meta.constraints}
     assert f"{model._meta.db_table}_{field.name}_length" in names
+
+
+@pytest.mark.django_db(transaction=True)
+def test_seed_demo_keeps_a_certificate_in_its_recertification_window_with_a_change_and_a_requirement(
+    monkeypatch,
+):
+    """§3.5, §3.4.4, §3.4.7 in ``make run``: the data centre's certificate may be renewed now,
+    its change request waits for 认证业务部 and a changed requirement waits for its answer;
+    a second run adds nothing."""
+    from certificates.models import Certificate
+    from certificates.services import certificates as certificate_services
+    from surveillance.models import ChangeRequest, RequirementChange, RequirementVerification
+
+    monkeypatch.setattr(certificate_services, "queue_pdf_rendering", lambda version: None)
+    call_command("seed_demo", "--quiet")
+    call_command("seed_demo", "--quiet")
+    kept = Certificate.objects.get(state="active")
+    assert kept.recertification_open()
+    assert not Certificate.objects.get(state="suspended").recertification_open()
+    request = ChangeRequest.objects.get()
+    assert (request.certificate, request.state) == (kept, "submitted")
+    assert request.attachments.count() == 1
+    change = RequirementChange.objects.get()
+    assert (change.scheme, change.state) == (kept.scheme, "published")
+    verification = RequirementVerification.objects.get()
+    assert (verification.certificate, verification.state) == (kept, "open")

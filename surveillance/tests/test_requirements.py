@@ -74,6 +74,12 @@ def test_s3_4_7_publish_creates_one_verification_per_held_certificate_and_tells_
     )
     assert Notification.objects.filter(recipient=applicant, kind=KIND).count() == 1
     assert Notification.objects.filter(recipient=holders["other_applicant"], kind=KIND).count() == 1
+    # Read in Chinese, the scheme is named in Chinese; in English, in English.
+    told = Notification.objects.get(recipient=applicant, kind=KIND)
+    scheme = change.scheme
+    assert scheme.name_zh in told.rendered("zh-hans")[1]
+    assert scheme.name_en in told.rendered("en")[1]
+    assert scheme.name_en not in told.rendered("zh-hans")[1]
     due = Deadline.objects.filter(kind="surveillance.requirement_verification", closed_at=None)
     assert due.count() == 3
     row = due.first()
