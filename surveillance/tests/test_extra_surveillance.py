@@ -86,3 +86,30 @@ def test_s3_4_2_admin_adds_an_extra_surveillance(client, cert, business_staff):
     assert (extra.certificate, extra.requested_by) == (cert, business_staff)
     page = client.get(reverse("admin:surveillance_extrasurveillance_changelist"))
     assert cert.number in page.content.decode()
+
+
+def test_s3_4_2_a_grant_on_the_extra_evaluation_meets_its_deadline(
+    cert, business_staff, django_capture_on_commit_callbacks
+):
+    from certificates.tests.decision_factories import Case as DecisionCase
+    from certificates.tests.decision_factories import committee_member, in_voting, vote_all
+
+    extra = services.surveillance_add_extra(
+        certificate=cert, by=business_staff, reason="投诉核查", due_on=datetime.date(2026, 8, 1)
+    )
+    Evaluation.objects.filter(pk=extra.evaluation_id).update(
+        state=Evaluation.State.REPORTED, conclusion=Evaluation.Conclusion.RECOMMEND
+    )
+    case = DecisionCase(
+        decision=certificate_services.decision_open(evaluation=extra.evaluation),
+        leader=None,
+        member=None,
+        applicant=None,
+        members=[committee_member() for _ in range(3)],
+    )
+    in_voting(case)
+    vote_all(case, "aaa")
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate_services.decision_close_voting(decision=case.decision, by=case.members[0])
+    due = Deadline.objects.get(kind="surveillance.extra_due", object_id=extra.pk)
+    assert due.closed_at is not None and due.outcome == Deadline.Outcome.MET
