@@ -22,7 +22,8 @@ The lease keeps "the very next request" true: :func:`invalidate` sets the new ge
 waits :data:`LEASE` before the change's service call returns. By then every process's lease on
 the old generation (taken before the new one was set, so expiring at most ``LEASE`` after it)
 has run out, and its next request reads the new generation. Whoever suspends a certificate waits
-a quarter of a second more; every later request, in any process, sees the suspension. One
+a quarter of a second more; every later request, in any process, sees the suspension. (Only a
+person waits: a sweep's change reaches the other processes within the lease, without waiting.) One
 generation for every page rather than a key per certificate: a search by name cannot be told
 which certificates it would show, and certificates change a few times a day against thousands
 of verifications.
@@ -135,7 +136,18 @@ def invalidate() -> None:
     cache.set(GENERATION, uuid.uuid4().hex, timeout=None)
     _lease.update(generation=None, until=0.0)
     _pages.clear()
-    time.sleep(LEASE)
+    if _person_waiting():
+        time.sleep(LEASE)
+
+
+def _person_waiting() -> bool:
+    """A person acted through a web request and will look next: wait out the other processes'
+    leases. A sweep or a command has nobody looking — the other processes see the change
+    within ``LEASE`` anyway — so a sweep expiring hundreds of certificates does not wait
+    hundreds of times. (simple_history's middleware holds the request while one runs.)"""
+    from simple_history.models import HistoricalRecords
+
+    return getattr(HistoricalRecords.context, "request", None) is not None
 
 
 def invalidate_on_commit(sender=None, **kwargs) -> None:

@@ -147,3 +147,23 @@ def test_another_process_s_change_is_seen_once_the_lease_has_run_out(client, cer
     time.sleep(public_cache.LEASE)
     assert _get(client, path)[1] == 1  # read afresh
     assert _get(client, path)[1] == 0
+
+
+def test_only_a_person_waits_out_the_lease_not_a_sweep(shared_cache, monkeypatch):
+    """A suspension by a person waits the lease so that their next page shows it; the expiry
+    sweep's changes do not wait once per certificate (the other processes see them within
+    the lease anyway)."""
+    from simple_history.models import HistoricalRecords
+
+    from certificates import public_cache
+
+    waits = []
+    monkeypatch.setattr(public_cache.time, "sleep", waits.append)
+    public_cache.invalidate()  # as in a sweep or a command: no request
+    assert waits == []
+    HistoricalRecords.context.request = object()  # as the middleware does during a request
+    try:
+        public_cache.invalidate()
+    finally:
+        del HistoricalRecords.context.request
+    assert waits == [public_cache.LEASE]
