@@ -80,13 +80,16 @@ def connect_certificates() -> None:
 
     # §4.1 h: a change to a certificate or its versions (issue, suspension, withdrawal,
     # reissue, expiry…) shows on the public pages at the very next request — the cached
-    # pages go stale when its transaction commits.
+    # pages go stale when its transaction commits. A scheme's change too: the directory and
+    # the search group and link certificates by their scheme.
     from django.db.models.signals import post_delete, post_save
+
+    from applications.models import Scheme
 
     from . import public_cache
     from .models import CertificateVersion
 
-    for model in (Certificate, CertificateVersion):
+    for model in (Certificate, CertificateVersion, Scheme):
         for signal in (post_save, post_delete):
             signal.connect(
                 public_cache.invalidate_on_commit,
