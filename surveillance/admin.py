@@ -270,11 +270,55 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
         Case.Proposal.WITHDRAWAL: _("Accept and withdraw"),
     }
 
+    def action_label(self, obj, action):
+        # The button, the form's title and submit button and the message all say the same.
+        if action.name == "accept" and obj.proposal in self.ACCEPT_LABELS:
+            return self.ACCEPT_LABELS[obj.proposal]
+        return super().action_label(obj, action)
+
+    def action_form(self, obj, action, *args, **kwargs):
+        """Accepting asks only what this case's action on the certificate needs (§5): the
+        period for a suspension (§5.1.3), the consent for withdrawing a suspended certificate
+        (§5.1.4), the certificate's ground only when the case's own ground is not one, and from
+        the proposal's own list (§5.1.1 or §5.2.1)."""
+        form = super().action_form(obj, action, *args, **kwargs)
+        if action.name != "accept":
+            return form
+        from certificates.models import Certificate
+
+        from .services.cases import SUSPENSION_GROUNDS, WITHDRAWAL_GROUNDS
+
+        drop = set()
+        if obj.proposal != Case.Proposal.SUSPENSION:
+            drop.add("until")
+        suspended = obj.certificate_id and obj.certificate.state == Certificate.State.SUSPENDED
+        if obj.proposal != Case.Proposal.WITHDRAWAL or not suspended:
+            drop.add("consent")
+        mapped = {Case.Proposal.SUSPENSION: SUSPENSION_GROUNDS}.get(
+            obj.proposal, WITHDRAWAL_GROUNDS
+        )
+        if obj.proposal == Case.Proposal.OTHER or obj.ground in mapped:
+            drop.add("certificate_ground")
+        else:
+            field = form.fields["certificate_ground"]
+            field.choices = [
+                choice
+                for choice in field.choices
+                if not choice[0] or str(choice[1][0][0]).startswith(f"{obj.proposal}:")
+            ]
+            field.required = True
+            field.help_text = _(
+                "The case's ground is not one of §5.1.1 or §5.2.1: choose the ground the "
+                "certificate is suspended or withdrawn on."
+            )
+        for name in drop:
+            del form.fields[name]
+        return form
+
     def transition_buttons(self, request, obj):
         buttons = super().transition_buttons(request, obj)
         for button in buttons:
             if button["name"] == "accept" and obj.proposal in self.ACCEPT_LABELS:
-                button["label"] = self.ACCEPT_LABELS[obj.proposal]
                 button["style"] = "danger"
         return buttons
 
