@@ -136,13 +136,18 @@ def _late(notice):
 
 class AttachmentInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = NoticeAttachment
-    fields = ("download", "size", "uploaded_by", "uploaded_at")
+    fields = ("download", "size", "uploader", "uploaded_at")
 
     @admin.display(description=_("file"))
     def download(self, attachment):
         return format_html(
             '<a href="{}">{}</a>', attachment.get_download_url(), attachment.original_name
         )
+
+    # The model's field has no translated name (its column heading read "UPLOADED BY").
+    @admin.display(description=_("uploaded by"))
+    def uploader(self, attachment):
+        return attachment.uploaded_by
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
@@ -460,7 +465,9 @@ class ChangeRequestAdmin(ServiceOnlyAdminMixin, TransitionAdminMixin, SimpleHist
 
     action_set = CHANGE_ACTIONS
     view_on_site = False
-    list_display = ("reference", "organization", "certificate", "kind", "state", "created_at")
+    # What a clerk looks for first (the reference, the state) comes first: the clause-long
+    # kind pushes the rest of the row beyond the filters at 1280 px.
+    list_display = ("reference", "state", "certificate", "organization", "kind", "created_at")
     list_filter = ("state", "kind")
     search_fields = ("reference", "certificate__number", "organization__name_zh")
     list_select_related = ("organization", "certificate")
@@ -520,7 +527,9 @@ class ScopeReductionAdmin(
     open_form_class = ScopeReductionOpenForm
     open_title = _("Open a scope reduction (§3.4.6 a)")
     view_on_site = False
-    list_display = ("reference", "organization", "certificate", "condition", "state", "created_at")
+    # What a clerk looks for first (the reference, the state) comes first: the clause-long
+    # condition pushes the rest of the row beyond the filters at 1280 px.
+    list_display = ("reference", "state", "certificate", "organization", "condition", "created_at")
     list_filter = ("state", "condition")
     search_fields = ("reference", "certificate__number", "organization__name_zh")
     list_select_related = ("organization", "certificate")

@@ -484,7 +484,7 @@ class SurveillanceCycle(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.certificate_id} #{self.number}"
+        return f"{self.certificate.number} #{self.number}"
 
     @property
     def overdue(self) -> bool:

@@ -145,7 +145,8 @@ class ChangeRequest(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.certificate_id}"
+        # The certificate's number, never its database id (the admin's title read "CR… 1").
+        return f"{self.reference} {self.certificate.number}"
 
     def get_absolute_url(self):
         return reverse("portal:change_request", args=[self.pk])
@@ -317,7 +318,8 @@ class ScopeReduction(ConcurrentTransitionMixin, models.Model):
         ]
 
     def __str__(self):
-        return f"{self.reference} {self.certificate_id}"
+        # The certificate's number, never its database id (the admin's title read "CR… 1").
+        return f"{self.reference} {self.certificate.number}"
 
     def get_absolute_url(self):
         return reverse("portal:scope_reduction", args=[self.pk])

@@ -50,7 +50,7 @@ def test_s5_1_1_s3_4_7_s3_4_4_staff_keep_and_the_member_reads_in_english(live_se
     page, base = browser_page, live_server.url
     ARTIFACTS.mkdir(exist_ok=True)
     org = OrganizationFactory(name_zh="福州示例家电售后服务连锁经营有限责任公司")
-    applicant_of(org, username="keeping-en-member")
+    member = applicant_of(org, username="keeping-en-member")
     business = UserFactory(username="yewu-staff-keeping", role=Role.CERTIFICATION_BUSINESS)
     cert = issued_certificate(
         by=staff("kefu-staff-keeping"), organization=org, issued_on=timezone.localdate()
@@ -62,6 +62,14 @@ def test_s5_1_1_s3_4_7_s3_4_4_staff_keep_and_the_member_reads_in_english(live_se
         ground=Case.Ground.A,
         note="监督评价发现服务不符合认证要求",
         certificate=cert,
+    )
+    cr = services.change_request_submit(
+        certificate=cert,
+        by=member,
+        kind="1",
+        description="公司名称经市场监管局核准变更。",
+        new_name_zh="福州示例家电服务集团有限公司",
+        new_name_en="Fuzhou Example Appliance Services Group Co., Ltd.",
     )
     today = timezone.localdate()
     change = services.requirement_change_create(
@@ -129,6 +137,21 @@ def test_s5_1_1_s3_4_7_s3_4_4_staff_keep_and_the_member_reads_in_english(live_se
     page.goto(f"{base}/admin/surveillance/changerequest/")
     _shot(page, "change-requests")
     assert CHINESE.search(page.locator("#content h1").inner_text())
+    assert cr.reference in page.locator("#result_list").inner_text()
+    # The kind, named by its §3.4.4 clause, is not squeezed to a character per line.
+    assert page.locator("#result_list td.field-kind").bounding_box()["width"] >= 110
+    # The state is in view beside the reference, not beyond the filters.
+    results = page.locator("#changelist .results").bounding_box()
+    for column in ("state", "kind"):
+        cell = page.locator(f"#result_list td.field-{column}").bounding_box()
+        assert cell["x"] + cell["width"] <= results["x"] + results["width"], column
+    page.click(f"#result_list a:text('{cr.reference}')")
+    page.wait_for_url(f"{base}/admin/surveillance/changerequest/{cr.pk}/change/")
+    _shot(page, "change-request")
+    content = page.locator("#content").inner_text()
+    # Named by the certificate's number (not its database id), every heading in Chinese.
+    assert f"{cr.reference} {cert.number}" in content
+    assert "uploaded" not in content.lower()
 
     # The member, at 390 px in English.
     page.context.clear_cookies()
