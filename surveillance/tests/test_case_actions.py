@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from rest_framework.test import APIClient
 
 from applications.tests.factories import OrganizationFactory
@@ -214,3 +215,39 @@ def test_another_organisation_cannot_name_a_certificate_in_the_api(org, applican
         format="json",
     )
     assert res.status_code == 400 and "certificate" in res.json()
+
+
+def test_s5_2_1_the_admin_accept_form_asks_only_what_the_withdrawal_needs(
+    client, org, cs_staff, cert
+):
+    """A withdrawal on a notification's ground: the form is titled "Accept and withdraw", offers
+    only §5.2.1's grounds (no suspension period, no consent for a valid certificate)."""
+    case = _case(org, cs_staff, cert, proposal="withdrawal", ground="3.4.3")
+    client.force_login(cs_staff)
+    url = reverse("admin:surveillance_case_transition", args=[case.pk, "accept"])
+    form = client.get(url).context["form"]
+    assert list(form.fields) == ["reason", "certificate_ground"]
+    groups = [str(group) for group, _options in form.fields["certificate_ground"].choices if group]
+    assert groups == [str(_("Withdrawal (§5.2.1)"))]
+    assert str(_("Accept and withdraw")) in client.get(url).content.decode()
+    # Without the ground the form says so on the field; nothing changes.
+    res = client.post(url, {"reason": "属实"})
+    assert res.status_code == 200 and "certificate_ground" in res.context["form"].errors
+    cert.refresh_from_db()
+    assert cert.state == Certificate.State.ACTIVE
+    res = client.post(url, {"reason": "属实", "certificate_ground": "withdrawal:f"})
+    assert res.status_code == 302
+    cert.refresh_from_db()
+    assert cert.state == Certificate.State.WITHDRAWN
+
+
+def test_s5_1_4_withdrawing_a_suspended_certificate_asks_for_the_consent(
+    client, org, cs_staff, cert
+):
+    certificate_services.certificate_suspend(
+        certificate=cert, by=cs_staff, ground="a", reason="未按期接受监督"
+    )
+    case = _case(org, cs_staff, cert, proposal="withdrawal", ground="5.2.1i")
+    client.force_login(cs_staff)
+    url = reverse("admin:surveillance_case_transition", args=[case.pk, "accept"])
+    assert list(client.get(url).context["form"].fields) == ["reason", "consent"]
