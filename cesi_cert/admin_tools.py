@@ -282,12 +282,12 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
         """The state changes shown on the change page, oldest first (override to use a selector)."""
         return transition_log(obj)
 
-    def action_label(self, obj, action) -> str:
+    def transition_label(self, obj, action) -> str:
         """The action's name on its button, as its form's title and submit button, and in the
         message saying it is done (override to say what it does to this object)."""
         return action.admin_label
 
-    def action_form(self, obj, action, *args, **kwargs):
+    def transition_form(self, obj, action, *args, **kwargs):
         """The action's form for ``obj`` (override to leave out the fields that do not apply to
         it; the service still validates with the whole form)."""
         return action.form_class(*args, **kwargs)
@@ -296,7 +296,7 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
         return [
             {
                 "name": action.name,
-                "label": self.action_label(obj, action),
+                "label": self.transition_label(obj, action),
                 "style": action.admin_style,
                 "help_text": action.help_text,
                 "url": admin_url(self, "transition", obj.pk, action.name),
@@ -368,7 +368,7 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
                 if err.code != DomainError.INVALID:
                     messages.error(request, err.message)
                     return redirect(change_url)
-                form = self.action_form(obj, action, request.POST, request.FILES)
+                form = self.transition_form(obj, action, request.POST, request.FILES)
                 if form.is_valid():  # the form passed; the service refused a value
                     add_domain_errors(form, err)
             else:
@@ -377,21 +377,21 @@ class TransitionAdminMixin(HistoryWithoutRevertMixin):
                     request,
                     _("“%(action)s” done: %(object)s is now “%(state)s”.")
                     % {
-                        "action": self.action_label(obj, action),
+                        "action": self.transition_label(obj, action),
                         "object": obj,
                         "state": state_label(obj, self.action_set.field_name),
                     },
                 )
                 return redirect(change_url)
         else:
-            form = self.action_form(obj, action)
+            form = self.transition_form(obj, action)
 
         return render_action_form(
             self,
             request,
             obj=obj,
             form=form,
-            title=self.action_label(obj, action),
+            title=self.transition_label(obj, action),
             help_text=action.help_text,
             style=action.admin_style,
         )

@@ -275,18 +275,18 @@ class CaseAdmin(OpenViewMixin, ServiceOnlyAdminMixin, TransitionAdminMixin, Simp
         Case.Proposal.WITHDRAWAL: _("Accept and withdraw"),
     }
 
-    def action_label(self, obj, action):
+    def transition_label(self, obj, action):
         # The button, the form's title and submit button and the message all say the same.
         if action.name == "accept" and obj.proposal in self.ACCEPT_LABELS:
             return self.ACCEPT_LABELS[obj.proposal]
-        return super().action_label(obj, action)
+        return super().transition_label(obj, action)
 
-    def action_form(self, obj, action, *args, **kwargs):
+    def transition_form(self, obj, action, *args, **kwargs):
         """Accepting asks only what this case's action on the certificate needs (§5): the
         period for a suspension (§5.1.3), the consent for withdrawing a suspended certificate
         (§5.1.4), the certificate's ground only when the case's own ground is not one, and from
         the proposal's own list (§5.1.1 or §5.2.1)."""
-        form = super().action_form(obj, action, *args, **kwargs)
+        form = super().transition_form(obj, action, *args, **kwargs)
         if action.name != "accept":
             return form
         from certificates.models import Certificate
