@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from .deadlines import HORIZONS, deadlines_for, horizon_of
 from .models import Deadline, Notification, TransitionLog, User
@@ -171,20 +172,38 @@ class OpenFilter(admin.SimpleListFilter):
     parameter_name = "open"
 
     def lookups(self, request, model_admin):
-        return [("all", _("All"))]
+        return [("all", _("Open and closed"))]
 
     def choices(self, changelist):
         yield {
             "selected": self.value() is None,
             "query_string": changelist.get_query_string(remove=[self.parameter_name]),
-            "display": _("Open"),
+            "display": pgettext("deadline", "Open only"),
         }
-        yield from super().choices(changelist)
+        for lookup, title in self.lookup_choices:  # not the default "All": it would mean "open"
+            yield {
+                "selected": self.value() == str(lookup),
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
 
     def queryset(self, request, queryset):
         if self.value() == "all" or request.GET.get("due") == "closed":
             return queryset
         return queryset.filter(closed_at__isnull=True)
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    """By department, named as people know it (not the role's code)."""
+
+    title = _("department")
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [(role.value, role.label) for role in Role if role != Role.APPLICANT]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(owner_role=self.value()) if self.value() else queryset
 
 
 @admin.register(Deadline)
@@ -193,7 +212,7 @@ class DeadlineAdmin(ReadOnlyAdmin):
     department; the rows are kept by the apps the obligations belong to."""
 
     list_display = ("due_local", "status", "what", "owner", "reminded_at", "alerted_at")
-    list_filter = (OpenFilter, DueFilter, "owner_role", "kind")
+    list_filter = (OpenFilter, DueFilter, OwnerFilter, "kind")
     date_hierarchy = "due_at"
     ordering = ("due_at", "pk")
     fields = ("what", "due_at", "owner", "remind_at", "reminded_at", "alerted_at", "closed_at")
@@ -212,7 +231,7 @@ class DeadlineAdmin(ReadOnlyAdmin):
         labels = {
             "overdue": _("Overdue"),
             "closed": deadline.get_outcome_display() or _("Closed"),
-            "later": _("Open"),
+            "later": pgettext("deadline", "Open"),
         }
         label = labels.get(horizon) or _("Due within %(days)s days") % {"days": horizon}
         return format_html('<span class="badge state-{}">{}</span>', horizon, label)

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -63,8 +64,14 @@ REISSUE = ObjectAction(
 
 class VersionInline(ReadOnlyInlineMixin, admin.TabularInline):
     model = CertificateVersion
-    fields = ("sequence", "kind", "issued_on", "expires_on", "level", "reason", "pdfs")
+    fields = ("sequence", "kind", "issued_on", "expires_on", "level_name", "reason", "pdfs")
     ordering = ("-sequence",)
+
+    @admin.display(description=_("level"))
+    def level_name(self, version):
+        """The level as printed, in the reader's language (not the scheme's code)."""
+        name = version.level_name_en if get_language() == "en" else version.level_name_zh
+        return name or version.level or "—"
 
     @admin.display(description=_("PDF"))
     def pdfs(self, version):

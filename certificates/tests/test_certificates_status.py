@@ -220,6 +220,12 @@ def test_suspend_through_the_admin_button_with_a_ground_picker(client):
     client.force_login(kefu)
     page = client.get(f"/admin/certificates/certificate/{cert.pk}/change/")
     assert page.status_code == 200 and b"transition/suspend/" in page.content
+    # The versions list names the level as printed, not by the scheme's code.
+    version = cert.current_version
+    assert version.level_name_en in page.content.decode() or version.level_name_zh in (
+        page.content.decode()
+    )
+    assert f'<td class="field-level_name"><p>{version.level}</p>' not in page.content.decode()
     form = client.get(f"/admin/certificates/certificate/{cert.pk}/transition/suspend/")
     assert b'name="ground"' in form.content and b"5.1.1" in form.content
     response = client.post(

@@ -6,7 +6,9 @@ import datetime
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from cesi_cert import deadlines
 from cesi_cert.models import Deadline, Notification
@@ -134,6 +136,13 @@ def test_the_staff_dashboard_counts_and_filters_by_horizon(client, org, other_or
         assert rows == [overdue]
         page = client.get(reverse("admin:cesi_cert_deadline_changelist") + "?due=30")
         assert list(page.context["cl"].result_list) == [soon]
+        # The filters name departments as people say them, not by the role's code, and the
+        # open/closed choice in words of its own (in Chinese "Open" is otherwise 查看, "view").
+        html = client.get(reverse("admin:cesi_cert_deadline_changelist")).content.decode()
+        assert ">Customer service</a>" in html and "customer_service</a>" not in html
+        assert ">Open only</a>" in html and ">Open and closed</a>" in html
+        with translation.override("zh-hans"):
+            assert pgettext("deadline", "Open only") == "仅未关闭"
 
 
 @pytest.mark.postgres
