@@ -21,15 +21,24 @@ from .models import (
 )
 
 
-def notices_for(user) -> QuerySet[OrganizationNotice]:
-    """Every notification for CB staff; those of their organisations for members."""
-    qs = OrganizationNotice.objects.select_related("organization").prefetch_related("attachments")
+def _mine(user):
+    return Membership.objects.filter(user=user).values("organization")
+
+
+def _scoped(qs: QuerySet, user, organization_field: str = "organization") -> QuerySet:
+    """Everything for CB staff; their organisations' rows for members (another's is then a
+    404); nothing for anyone else."""
     if permissions.can_follow(user):
         return qs
     if not getattr(user, "is_authenticated", False):
         return qs.none()
-    mine = Membership.objects.filter(user=user).values("organization")
-    return qs.filter(organization__in=mine)
+    return qs.filter(**{f"{organization_field}__in": _mine(user)})
+
+
+def notices_for(user) -> QuerySet[OrganizationNotice]:
+    """Every notification for CB staff; those of their organisations for members."""
+    qs = OrganizationNotice.objects.select_related("organization").prefetch_related("attachments")
+    return _scoped(qs, user)
 
 
 def attachments_for(user) -> QuerySet[NoticeAttachment]:
@@ -50,19 +59,10 @@ def cycles_for(user) -> QuerySet[SurveillanceCycle]:
     """Every surveillance cycle for CB staff; those of their organisations' certificates for
     members (§3.4.2); nothing for anyone else."""
     qs = SurveillanceCycle.objects.select_related("certificate", "evaluation")
-    if permissions.can_follow(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    mine = Membership.objects.filter(user=user).values("organization")
-    return qs.filter(certificate__organization__in=mine)
+    return _scoped(qs, user, "certificate__organization")
 
 
 # --- change requests (§3.4.4) and scope reductions (§3.4.6) ---------------------------------
-
-
-def _mine(user):
-    return Membership.objects.filter(user=user).values("organization")
 
 
 def change_requests_for(user) -> QuerySet[ChangeRequest]:
@@ -70,22 +70,14 @@ def change_requests_for(user) -> QuerySet[ChangeRequest]:
     qs = ChangeRequest.objects.select_related("organization", "certificate").prefetch_related(
         "attachments"
     )
-    if permissions.can_follow(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(organization__in=_mine(user))
+    return _scoped(qs, user)
 
 
 def reductions_for(user) -> QuerySet[ScopeReduction]:
     qs = ScopeReduction.objects.select_related("organization", "certificate").prefetch_related(
         "attachments", "removed_sites"
     )
-    if permissions.can_follow(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(organization__in=_mine(user))
+    return _scoped(qs, user)
 
 
 def change_attachments_for(user) -> QuerySet[ChangeRequestAttachment]:
@@ -133,9 +125,4 @@ def requirement_verifications_for(user) -> QuerySet[RequirementVerification]:
     qs = RequirementVerification.objects.select_related(
         "change", "change__scheme", "certificate", "organization"
     )
-    if permissions.can_follow(user):
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    mine = Membership.objects.filter(user=user).values("organization")
-    return qs.filter(organization__in=mine)
+    return _scoped(qs, user)

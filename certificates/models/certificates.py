@@ -11,6 +11,7 @@ and notify.
 
 from __future__ import annotations
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -186,8 +187,6 @@ class Certificate(ConcurrentTransitionMixin, models.Model):
     @property
     def recertification_opens_on(self):
         """§3.5: the organisation may apply for recertification from 3 months before expiry."""
-        from dateutil.relativedelta import relativedelta
-
         return self.expires_on - relativedelta(months=3)
 
     def recertification_open(self, today=None) -> bool:
